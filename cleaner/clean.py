@@ -1,0 +1,233 @@
+"""Pure per-document cleaning: text in, cleaned text and removals out. No I/O.
+
+>>> result = clean_text("ADVERTISEMENT\\nThe talks went on for hours, officials said on Monday.")
+>>> result.text
+'The talks went on for hours, officials said on Monday.'
+>>> [(r.line, r.rule) for r in result.removals]
+[(1, 'ADS001')]
+>>> apply_removals("ADVERTISEMENT\\nThe talks went on for hours, officials said on Monday.", result.removals) == result.text
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from cleaner.config import Config
+from cleaner.doc import CleanResult, Removal
+from cleaner.errors import ReplayError, RulePackError, UsageError
+from cleaner.examples import check_example
+from cleaner.heuristics import REGISTRY, Heuristic
+from cleaner.page import Page, assemble, count_words, is_prose, split_lines
+from cleaner.rulepack import BLOCK_MAX_LINES, BLOCK_MAX_WORDS, TRAILER_MAX_WORDS, Rule, RuleSet, load_rules
+
+BUDGET_FLAG = "removal_budget"
+
+
+class Cleaner:
+    """Rules and heuristics loaded once, applied to many documents.
+
+    ``Cleaner(config).clean(text)`` is what :func:`clean_text` calls; build
+    one yourself to clean many texts with a non-default config.
+    """
+
+    def __init__(self, config: Config | None = None, ruleset: RuleSet | None = None) -> None:
+        self.config = config = config or Config()
+        if ruleset is None:
+            ruleset = load_rules(config.rules, include_default=config.default_rules)
+        self.ruleset = ruleset
+        heuristics = list(REGISTRY.values()) if config.heuristics else []
+        _check_namespace(ruleset.rules, heuristics)
+        for rule in ruleset.rules:
+            problem = next(example_failures(rule), None)
+            if problem:
+                raise RulePackError(f"{rule.source}: rule {rule.id!r}: {problem}")
+        _check_disable(config.disable, ruleset.rules, list(REGISTRY.values()))
+        off = config.disable
+        self.rules = [r for r in ruleset.rules if not ({r.id, r.category, *r.aliases} & off)]
+        self.heuristics = [h for h in heuristics if not ({h.id, h.category} & off)]
+
+    def clean(self, text: str) -> CleanResult:
+        page = Page.from_text(text)
+        apply_rules(page, self.rules)
+        for h in self.heuristics:
+            apply_heuristic(page, h)
+        words_in = sum(count_words(t) for t in page.originals)
+        flags = []
+        if words_in and _removed_words(page, words_in) > self.config.max_removal_share * words_in:
+            trailer_ids = {r.id for r in self.rules if r.action == "cut-trailer"}
+            restore_prose(page, {h.id for h in self.heuristics} | trailer_ids)
+            flags.append(BUDGET_FLAG)
+        return CleanResult(
+            text=page.output(),
+            removals=sorted(page.removals, key=_removal_order),
+            flags=flags,
+            words_in=words_in,
+            words_removed=_removed_words(page, words_in),
+        )
+
+
+def _removed_words(page: Page, words_in: int) -> int:
+    return words_in - count_words(page.output())
+
+
+def _removal_order(r: Removal) -> tuple[int, bool, int]:
+    return (r.line, r.start is None, r.start or 0)
+
+
+def _check_namespace(rules: Sequence[Rule], heuristics: Sequence[Heuristic]) -> None:
+    rule_ids = {rid: r.source for r in rules for rid in (r.id, *r.aliases)}
+    for h in heuristics:
+        if h.id in rule_ids:
+            raise UsageError(f"{rule_ids[h.id]}: rule id {h.id!r} is taken by a built-in heuristic; pick another id")
+
+
+def _check_disable(names: Iterable[str], rules: Sequence[Rule], heuristics: Sequence[Heuristic]) -> None:
+    known = {n for r in rules for n in (r.id, r.category, *r.aliases)} | {n for h in heuristics for n in (h.id, h.category)}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise UsageError(f"--disable: unknown rule id or category {', '.join(unknown)} (see `cleaner rules list`)")
+
+
+@lru_cache(maxsize=8)
+def _cleaner(config: Config) -> Cleaner:
+    return Cleaner(config)
+
+
+def clean_text(text: str, config: Config | None = None) -> CleanResult:
+    """Clean one scraped text (one block per line). Returns the cleaned text
+    and every removal, in line order. See the module docstring."""
+    return _cleaner(config or Config()).clean(text)
+
+
+def run_one(item: Rule | Heuristic, text: str) -> str:
+    """Clean ``text`` with one rule or heuristic alone (for its examples)."""
+    page = Page.from_text(text)
+    if isinstance(item, Rule):
+        apply_rules(page, [item])
+    else:
+        apply_heuristic(page, item)
+    return page.output()
+
+
+def example_failures(item: Rule | Heuristic, kinds: Sequence[str] = ("removes", "keeps")) -> Iterable[str]:
+    """Describe every example of ``item`` that its own behaviour contradicts."""
+    for kind in kinds:
+        for n, example in enumerate(getattr(item, kind)):
+            problem = check_example(lambda t: run_one(item, t), example, kind)
+            if problem:
+                yield f"{kind}[{n}] contradicts the rule: {problem}"
+
+
+# --- applying rules ---------------------------------------------------------
+
+
+def apply_rules(page: Page, rules: Sequence[Rule]) -> None:
+    """Apply rules by action, in this order: span strips, line drops, blocks,
+    trailers, so each later action sees what the earlier ones removed."""
+    for rule in rules:
+        if rule.action == "strip-span":
+            for i, text in page.iter_alive():
+                span = rule.span(text)
+                if span:
+                    page.strip(i, span[0], span[1], rule.id)
+    drops = [r for r in rules if r.action == "drop-line"]
+    if drops:
+        for i, text in page.iter_alive():
+            for rule in drops:
+                if rule.matches(text):
+                    page.drop(i, rule.id)
+                    break
+    for rule in rules:
+        if rule.action == "drop-block":
+            _drop_blocks(page, rule)
+    for rule in rules:
+        if rule.action == "cut-trailer":
+            _cut_trailer(page, rule)
+
+
+def _drop_blocks(page: Page, rule: Rule) -> None:
+    max_words = BLOCK_MAX_WORDS if rule.max_words is None else rule.max_words
+    max_lines = BLOCK_MAX_LINES if rule.max_lines is None else rule.max_lines
+    alive = page.alive()
+    for pos, i in enumerate(alive):
+        if not page.is_alive(i) or not rule.matches(page.text(i)):
+            continue
+        page.drop(i, rule.id, "block header")
+        for j in alive[pos + 1 : pos + 1 + max_lines]:
+            if count_words(page.text(j)) > max_words or not page.is_alive(j):
+                break
+            page.drop(j, rule.id, f"in the block under line {i + 1}")
+
+
+def teaser_or_prompt(text: str, max_words: int = TRAILER_MAX_WORDS) -> bool:
+    """What may follow a trailer marker: a short line, or one cut off with
+    an ellipsis (a teaser summary)."""
+    stripped = text.rstrip()
+    return count_words(stripped) <= max_words or stripped.endswith(("…", "..."))
+
+
+def _cut_trailer(page: Page, rule: Rule) -> None:
+    max_words = TRAILER_MAX_WORDS if rule.max_words is None else rule.max_words
+    alive = page.alive()
+    for pos, i in enumerate(alive):
+        if not page.is_alive(i) or not rule.matches(page.text(i)):
+            continue
+        tail = [j for j in alive[pos + 1 :] if page.is_alive(j)]
+        blocker = next((j for j in tail if not teaser_or_prompt(page.text(j), max_words)), None)
+        if blocker is None:
+            page.drop(i, rule.id, "trailer marker")
+            for j in tail:
+                page.drop(j, rule.id, f"in the trailer under line {i + 1}")
+            return
+        page.drop(i, rule.id, f"marker only: line {blocker + 1} is prose, so the trailer is not cut")
+
+
+def apply_heuristic(page: Page, h: Heuristic) -> None:
+    for hit in h.fn(page):
+        if hit.span is not None:
+            page.strip(hit.index, hit.span[0], hit.span[1], h.id, hit.detail)
+        else:
+            page.drop(hit.index, h.id, hit.detail)
+
+
+def restore_prose(page: Page, rule_ids: set[str]) -> None:
+    """The removal budget: put back prose lines dropped by ``rule_ids``."""
+    for i, rule in enumerate(page.dropped):
+        if rule in rule_ids and is_prose(page.text(i)):
+            page.undrop(i)
+
+
+# --- replay -----------------------------------------------------------------
+
+
+def apply_removals(text: str, removals: Iterable[Removal]) -> str:
+    """Rebuild the cleaned text from the input and its removals, checking
+    that each removal fits the text. Raises :class:`ReplayError` if not."""
+    lines = split_lines(text)
+    spans: dict[int, list[Removal]] = {}
+    whole: dict[int, Removal] = {}
+    for r in removals:
+        if not 1 <= r.line <= len(lines):
+            raise ReplayError(f"removal on line {r.line} but the text has {len(lines)} lines")
+        if r.is_span:
+            spans.setdefault(r.line - 1, []).append(r)
+        else:
+            whole[r.line - 1] = r
+    texts = list(lines)
+    for i, rs in spans.items():
+        chars = list(lines[i])
+        for r in rs:
+            assert r.start is not None and r.end is not None
+            if lines[i][r.start : r.end] != r.text:
+                raise ReplayError(f"line {r.line}: span {r.start}:{r.end} is {lines[i][r.start : r.end]!r}, removal says {r.text!r}")
+            for k in range(r.start, r.end):
+                chars[k] = ""
+        texts[i] = "".join(chars)
+    dropped: list[str | None] = [None] * len(lines)
+    for i, r in whole.items():
+        if texts[i] != r.text:
+            raise ReplayError(f"line {r.line}: is {texts[i]!r}, removal says {r.text!r}")
+        dropped[i] = r.rule
+    return assemble(texts, dropped)

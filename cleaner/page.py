@@ -1,0 +1,172 @@
+"""The working state of one document while it is cleaned: its lines, what
+is left of each, and the removals so far. Rules and heuristics read it and
+ask it to drop lines or strip spans; nothing else changes it.
+
+>>> page = Page.from_text("Home\\n\\nA sentence that stays.")
+>>> page.drop(0, "NAV001")
+>>> [page.text(i) for i in page.alive()]
+['A sentence that stays.']
+>>> page.removals
+[Removal(line=1, rule='NAV001', text='Home', start=None, end=None, detail=None)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cleaner.doc import Removal
+
+_WORD_RE = re.compile(r"\w+")
+#: What a line of running text ends with: sentence punctuation, possibly
+#: followed by closing quotes or brackets.
+_SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$|[\"”’»]$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text into lines; ``\\r\\n`` and ``\\r`` count as line breaks.
+
+    >>> split_lines("a\\r\\nb\\rc\\n")
+    ['a', 'b', 'c', '']
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def count_words(text: str) -> int:
+    """Words as the cleaner counts them: white-space separated tokens that
+    contain a letter or digit.
+
+    >>> count_words("Share — on Facebook!")
+    3
+    """
+    return sum(1 for tok in text.split() if _WORD_RE.search(tok))
+
+
+def is_sentence(text: str) -> bool:
+    """True when the line ends like running text does.
+
+    >>> is_sentence("He said so."), is_sentence("Latest stories")
+    (True, False)
+    """
+    return bool(_SENTENCE_END_RE.search(text.rstrip()))
+
+
+def is_prose(text: str, min_words: int = 10) -> bool:
+    """A line that reads as article prose: a sentence of ``min_words`` words
+    or more, or a very long line whatever its ending.
+
+    >>> is_prose("Russia continues to help China develop its own missile early warning system.")
+    True
+    >>> is_prose("Chinese movies scrap Lunar New Year premieres due to virus outbreak")
+    False
+    """
+    n = count_words(text)
+    return n >= 3 * min_words or (n >= min_words and is_sentence(text))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A heuristic's finding: drop line ``index``, or strip ``span`` (offsets
+    into the line's current text) from it. ``detail`` says why, briefly."""
+
+    index: int
+    detail: str | None = None
+    span: tuple[int, int] | None = None
+
+
+class Page:
+    """Mutable cleaning state of one document (see the module docstring)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.originals = lines
+        self._texts = list(lines)
+        # For lines that lost a span: which original characters are left.
+        self._kept_chars: dict[int, list[int]] = {}
+        self.dropped: list[str | None] = [None] * len(lines)
+        self.removals: list[Removal] = []
+
+    @classmethod
+    def from_text(cls, text: str) -> Page:
+        return cls(split_lines(text))
+
+    def __len__(self) -> int:
+        return len(self.originals)
+
+    def text(self, i: int) -> str:
+        return self._texts[i]
+
+    def is_alive(self, i: int) -> bool:
+        return self.dropped[i] is None and bool(self._texts[i].strip())
+
+    def alive(self) -> list[int]:
+        """Indices of the lines still in the output that are not blank."""
+        return [i for i in range(len(self.originals)) if self.is_alive(i)]
+
+    def iter_alive(self) -> Iterator[tuple[int, str]]:
+        for i in self.alive():
+            yield i, self._texts[i]
+
+    def drop(self, i: int, rule: str, detail: str | None = None) -> None:
+        if self.dropped[i] is not None:
+            return
+        self.dropped[i] = rule
+        self.removals.append(Removal(line=i + 1, rule=rule, text=self._texts[i], detail=detail))
+
+    def strip(self, i: int, start: int, end: int, rule: str, detail: str | None = None) -> None:
+        """Remove ``text(i)[start:end]``; a line left without a letter or
+        digit is dropped whole by the same rule."""
+        if self.dropped[i] is not None or start >= end:
+            return
+        kept = self._kept_chars.get(i) or list(range(len(self.originals[i])))
+        gone = kept[start:end]
+        # One removal per contiguous run of original characters.
+        run_start = prev = gone[0]
+        for pos in [*gone[1:], None]:
+            if pos is None or pos != prev + 1:
+                orig = self.originals[i]
+                self.removals.append(
+                    Removal(line=i + 1, rule=rule, text=orig[run_start : prev + 1], start=run_start, end=prev + 1, detail=detail)
+                )
+                if pos is not None:
+                    run_start = pos
+            if pos is not None:
+                prev = pos
+        self._kept_chars[i] = kept[:start] + kept[end:]
+        self._texts[i] = "".join(self.originals[i][k] for k in self._kept_chars[i])
+        if not _WORD_RE.search(self._texts[i]):
+            self.drop(i, rule, detail)
+
+    def undrop(self, i: int) -> None:
+        """Take back the whole-line removal of line ``i`` (the removal budget
+        uses it). Span removals stay."""
+        rule = self.dropped[i]
+        if rule is None:
+            return
+        self.dropped[i] = None
+        self.removals = [r for r in self.removals if not (r.line == i + 1 and r.start is None)]
+
+    def output(self) -> str:
+        return assemble(self._texts, self.dropped)
+
+
+def assemble(texts: list[str], dropped: list[str | None]) -> str:
+    """Join the surviving lines. Blank lines survive only between two kept
+    lines, at most one in a row, so removals never leave holes.
+
+    >>> assemble(["a", "", "junk", "", "b", ""], [None, None, "X", None, None, None])
+    'a\\n\\nb'
+    """
+    out: list[str] = []
+    pending_blank = False
+    for text, gone in zip(texts, dropped):
+        if gone is not None:
+            continue
+        if not text.strip():
+            pending_blank = bool(out)
+            continue
+        if pending_blank:
+            out.append("")
+            pending_blank = False
+        out.append(text)
+    return "\n".join(out)
