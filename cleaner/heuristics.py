@@ -108,8 +108,10 @@ _CREDIT_MARK_RE = re.compile(
 )
 def fused_caption_credit(page: Page) -> list[Hit]:
     hits = []
-    alive = page.alive()
-    for prev, cur in zip(alive, alive[1:]):
+    # Compare neighbouring non-blank lines whether or not a rule already took
+    # the credited copy: the caption above it goes either way.
+    lines = [i for i in range(len(page)) if page.text(i).strip()]
+    for prev, cur in zip(lines, lines[1:]):
         head, text = page.text(prev).strip(), page.text(cur).strip()
         if count_words(head) < 2 or not text.startswith(head) or len(text) == len(head):
             continue
@@ -117,7 +119,7 @@ def fused_caption_credit(page: Page) -> list[Hit]:
         if count_words(rest) <= 30 and _CREDIT_MARK_RE.search(rest):
             hits.append(Hit(prev, "caption before its credited copy"))
             hits.append(Hit(cur, "caption with credit fused on"))
-    return hits
+    return [h for h in hits if page.is_alive(h.index)]
 
 
 # --- navigation crumbs fused onto the headline ------------------------------
@@ -203,38 +205,59 @@ def teaser_blocks(page: Page) -> list[Hit]:
     return hits
 
 
-# --- edges: short non-sentence lines around the main run of content ---------
+# --- edges: lines outside the page's runs of content ------------------------
+
+#: A line of at least this many words that ends like a sentence is prose.
+PROSE_MIN_WORDS = 8
+#: What a non-prose line costs a run of content (prose lines are worth their
+#: word count): a run survives a short menu, not a long one.
+NON_PROSE_COST = 20
+#: A short sentence (4+ words) is worth this much.
+SHORT_SENTENCE_VALUE = 2
+#: Runs worth at least this share of the best run are kept too (articles
+#: split by a gallery or an embedded box).
+RUN_KEEP_SHARE = 0.25
 
 
 def _line_value(text: str) -> int:
-    if is_prose(text):
-        return count_words(text)
-    if is_sentence(text) and count_words(text) >= 4:
-        return 1
-    return -3
+    n = count_words(text)
+    if is_prose(text, PROSE_MIN_WORDS):
+        return n
+    if n >= 4 and is_sentence(text):
+        return SHORT_SENTENCE_VALUE
+    return -NON_PROSE_COST
 
 
-def main_run(page: Page) -> tuple[int, int] | None:
-    """Indices (into ``page``) of the first and last line of the page's main
-    run of content: the stretch of lines with the largest total value, where
-    prose lines are worth their words and other lines cost a little."""
-    best, best_span = 0, None
-    total, start = 0, None
+def content_runs(page: Page) -> list[tuple[int, int, int]]:
+    """The page's runs of content as ``(value, first, last)`` line indices.
+
+    Walking the lines, prose adds its words and other lines cost
+    ``NON_PROSE_COST``; a run ends where its running total drops to zero,
+    and it spans from its start to the line where its total peaked (the
+    block-fusion idea of Kohlschütter et al., on lines)."""
+    runs = []
+    start: int | None = None
+    total = best = 0
+    best_end = -1
     for i, text in page.iter_alive():
         if start is None:
-            start, total = i, 0
+            start, total, best, best_end = i, 0, 0, -1
         total += _line_value(text)
         if total > best:
-            best, best_span = total, (start, i)
+            best, best_end = total, i
         if total <= 0:
+            if best_end >= 0:
+                runs.append((best, start, best_end))
             start = None
-    return best_span
+    if start is not None and best_end >= 0:
+        runs.append((best, start, best_end))
+    return runs
 
 
 @heuristic(
     "EDGE001",
     "edge",
-    "Short non-sentence lines before or after the page's main run of prose are menus, headers and footers.",
+    "Lines outside the page's main runs of prose (menus, headers, footers, sidebars) are not the article.",
     removes=[
         "- Subscribe\n- Sign In\n- World\nThe president said on Sunday that the two countries were not building an alliance.\nHe added that cooperation was transparent and open to all.\n- Privacy Policy\n- Terms of Use",
     ],
@@ -243,12 +266,9 @@ def main_run(page: Page) -> tuple[int, int] | None:
     ],
 )
 def edges(page: Page) -> list[Hit]:
-    span = main_run(page)
-    if span is None:
+    runs = content_runs(page)
+    if not runs:
         return []
-    first, last = span
-    return [
-        Hit(i, "before the main text" if i < first else "after the main text")
-        for i, text in page.iter_alive()
-        if (i < first or i > last) and not is_prose(text)
-    ]
+    top = max(r[0] for r in runs)
+    keep = [(a, b) for value, a, b in runs if value >= RUN_KEEP_SHARE * top]
+    return [Hit(i, "outside the main text") for i, _ in page.iter_alive() if not any(a <= i <= b for a, b in keep)]

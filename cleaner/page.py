@@ -62,7 +62,7 @@ def is_prose(text: str, min_words: int = 10) -> bool:
     False
     """
     n = count_words(text)
-    return n >= 3 * min_words or (n >= min_words and is_sentence(text))
+    return n >= 3 * min_words or (n >= min_words and (is_sentence(text) or text.rstrip().endswith(":")))
 
 
 @dataclass(frozen=True)
