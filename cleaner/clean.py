@@ -40,7 +40,7 @@ class Cleaner:
         heuristics = list(REGISTRY.values()) if config.heuristics else []
         _check_namespace(ruleset.rules, heuristics)
         for rule in ruleset.rules:
-            problem = next(example_failures(rule), None)
+            problem = next(iter(example_failures(rule)), None)
             if problem:
                 raise RulePackError(f"{rule.source}: rule {rule.id!r}: {problem}")
         _check_disable(config.disable, ruleset.rules, list(REGISTRY.values()))

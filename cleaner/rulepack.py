@@ -307,7 +307,8 @@ def load_rules(paths: Sequence[Path | str] | None = None, *, include_default: bo
         files.extend(pack_files(default_rules_dir()))
     for p in paths or ():
         files.extend(pack_files(p))
-    packs = tuple(load_pack(f) for f in files)
+    unique = list(dict.fromkeys(f.resolve() for f in files))
+    packs = tuple(load_pack(f) for f in unique)
     _check_unique_ids(packs)
     return RuleSet(packs)
 

@@ -1,0 +1,3 @@
+from cleaner.cli import entry
+
+entry()

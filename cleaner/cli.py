@@ -1,0 +1,269 @@
+"""Command line: argument parsing and error reporting only. The work is done
+by the library (``cleaner.pipeline``, ``cleaner.io``, ``cleaner.explain``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner import __version__
+from cleaner.clean import Cleaner, example_failures
+from cleaner.config import Config
+from cleaner.doc import Doc
+from cleaner.errors import EXIT_DATA, EXIT_USAGE, CleanerError, UsageError
+from cleaner.explain import explain, render_row
+from cleaner.heuristics import REGISTRY
+from cleaner.io import (
+    STDIO,
+    Fields,
+    atomic_file,
+    check_output,
+    doc_record,
+    dump_json_line,
+    input_format,
+    output_kind,
+    read_docs,
+    safe_relpath,
+)
+from cleaner.pipeline import CleanStage, EmptyStage, run_pipeline
+from cleaner.report import Report
+from cleaner.rulepack import load_rules
+
+PROG = "cleaner"
+
+CLEAN_EXAMPLES = """\
+examples:
+  cleaner clean seeds/ -o out/                 # folder of .txt -> folder of cleaned .txt
+  cleaner clean in.jsonl -o out.jsonl          # JSONL records with id and text
+  cat in.jsonl | cleaner clean - -o - > out.jsonl
+  cleaner clean in.jsonl -o out.jsonl --rules my-pack.toml --disable EDGE001
+  cleaner clean in.jsonl -o out.jsonl --text-field body --id-field url --report report.json
+"""
+EXPLAIN_EXAMPLES = """\
+examples:
+  cleaner explain seeds/003_d1e9f2ba145d541d.txt
+  cleaner explain page.txt --json | jq 'select(.status == "removed")'
+"""
+RULES_EXAMPLES = """\
+examples:
+  cleaner rules list
+  cleaner rules list my-pack.toml --no-default-rules
+  cleaner rules check my-pack.toml
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line in the house format."""
+
+    def error(self, message: str) -> Any:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _add_config_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("rules and heuristics")
+    g.add_argument("--rules", action="append", default=[], metavar="PATH", help="extra rule pack file or folder (repeatable); e.g. --rules my-pack.toml")
+    g.add_argument("--no-default-rules", action="store_true", help="do not load the rule packs shipped with cleaner")
+    g.add_argument("--disable", action="append", default=[], metavar="ID", help="switch off a rule id, heuristic id or category (repeatable, or comma-separated); e.g. --disable EDGE001,share")
+    g.add_argument("--no-heuristics", action="store_true", help="run the rule packs only; e.g. --no-heuristics")
+    g.add_argument(
+        "--max-removal-share",
+        type=float,
+        default=Config.max_removal_share,
+        metavar="X",
+        help=f"removal budget: above this share of removed words, prose taken by heuristics is put back and the document flagged (default {Config.max_removal_share}); e.g. --max-removal-share 0.8",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Clean scraped web text into a corpus, explaining every removal.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser("clean", help="clean documents", description="Clean documents: a .txt file, a folder of .txt files, a .jsonl file or - (stdin, JSONL).", epilog=CLEAN_EXAMPLES, formatter_class=fmt)
+    p.add_argument("input", metavar="IN", help="a .txt file, a folder of .txt files, a .jsonl file, or - for stdin")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="a folder (one cleaned .txt per input), a .jsonl file, or - for stdout (JSONL)")
+    g = p.add_argument_group("input and output")
+    g.add_argument("--input-format", choices=["jsonl", "text"], help="read IN (or stdin) as this format instead of guessing from the name; e.g. --input-format text")
+    g.add_argument("--text-field", default="text", metavar="NAME", help="JSONL field holding the text (default: text); e.g. --text-field body")
+    g.add_argument("--id-field", default="id", metavar="NAME", help="JSONL field holding the document id (default: id); e.g. --id-field url")
+    g.add_argument("--drop-empty", action="store_true", help="leave documents that end up empty out of the output (they are counted in the report)")
+    g.add_argument("--overwrite", action="store_true", help="write over an existing output file or into a non-empty output folder")
+    g.add_argument("--report", metavar="PATH", help="also write the run report as JSON to PATH; e.g. --report report.json")
+    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="show a progress bar on stderr (default: only on a terminal)")
+    _add_config_options(p)
+
+    p = sub.add_parser("explain", help="show every line of a document, kept or removed, with the rule", description="Show every line of a text file (or stdin) with the rule that removed it.", epilog=EXPLAIN_EXAMPLES, formatter_class=fmt)
+    p.add_argument("input", metavar="FILE", help="a text file, or - for stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object per line instead of coloured text")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the output (default: auto, on a terminal)")
+    _add_config_options(p)
+
+    p = sub.add_parser("rules", help="list or check rule packs", description="List or check rule packs and heuristics.", epilog=RULES_EXAMPLES, formatter_class=fmt)
+    rsub = p.add_subparsers(dest="rules_command", metavar="ACTION", parser_class=_Parser)
+    q = rsub.add_parser("list", help="print every rule: id, category, action, why", description="Print every rule and heuristic: id, category, action, why.", epilog=RULES_EXAMPLES, formatter_class=fmt)
+    q.add_argument("paths", nargs="*", metavar="PATH", help="extra pack files or folders to list with the shipped ones")
+    q.add_argument("--no-default-rules", action="store_true", help="list only the given packs")
+    q = rsub.add_parser("check", help="validate rule packs and their examples", description="Validate rule packs: keys, ids, regexes and that every example holds. Exit 0 when valid.", epilog=RULES_EXAMPLES, formatter_class=fmt)
+    q.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders to check, together with the shipped packs (so id clashes show)")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    disable = frozenset(x.strip() for item in args.disable for x in item.split(",") if x.strip())
+    if not 0.0 < args.max_removal_share <= 1.0:
+        raise UsageError(f"--max-removal-share must be above 0 and at most 1, got {args.max_removal_share}")
+    return Config(
+        rules=tuple(args.rules),
+        default_rules=not args.no_default_rules,
+        disable=disable,
+        heuristics=not args.no_heuristics,
+        max_removal_share=args.max_removal_share,
+    )
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    fields = Fields(id=args.id_field, text=args.text_field)
+    fmt = input_format(args.input, args.input_format)
+    kind = output_kind(args.output)
+    check_output(args.output, args.input, kind, args.overwrite)
+    cleaner = Cleaner(config)  # loads and validates every pack before any document is read
+    report = Report()
+    started = time.perf_counter()
+    docs = read_docs(args.input, fmt, fields)
+    stream = run_pipeline(docs, [CleanStage(cleaner), EmptyStage(args.drop_empty)], report)
+    stream = _progress(stream, args.progress)
+    if kind == "dir":
+        _write_dir(stream, Path(args.output), report)
+    elif args.output == STDIO:
+        _write_jsonl(stream, sys.stdout, fields, report)
+    else:
+        with atomic_file(Path(args.output)) as fh:
+            _write_jsonl(stream, fh, fields, report)
+    report.info["seconds"] = round(time.perf_counter() - started, 3)
+    report.info["config"] = _config_json(config, cleaner)
+    if args.report:
+        report.write(Path(args.report))
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def _progress(stream: Iterator[Doc], wanted: bool | None) -> Iterator[Doc]:
+    if wanted is False or (wanted is None and not sys.stderr.isatty()):
+        return stream
+    from tqdm import tqdm
+
+    return iter(tqdm(stream, unit=" docs", file=sys.stderr, disable=False))
+
+
+def _write_jsonl(stream: Iterator[Doc], fh: IO[str], fields: Fields, report: Report) -> None:
+    for doc in stream:
+        if doc.status != "kept":
+            continue
+        fh.write(dump_json_line(doc_record(doc, fields)))
+        report.count("docs_written")
+
+
+def _write_dir(stream: Iterator[Doc], root: Path, report: Report) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for doc in stream:
+        if doc.status != "kept":
+            continue
+        target = root / safe_relpath(doc.id)
+        with atomic_file(target) as fh:
+            fh.write(doc.text + "\n" if doc.text else "")
+        report.count("docs_written")
+
+
+def _config_json(config: Config, cleaner: Cleaner) -> dict[str, Any]:
+    return {
+        "rules": list(config.rules),
+        "default_rules": config.default_rules,
+        "disable": sorted(config.disable),
+        "heuristics": config.heuristics,
+        "max_removal_share": config.max_removal_share,
+        "packs": {p.path: p.sha256 for p in cleaner.ruleset.packs},
+        "version": __version__,
+    }
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    cleaner = Cleaner(config_from_args(args))
+    docs = read_docs(args.input, "text", Fields())
+    doc = next(iter(docs))
+    result = cleaner.clean(doc.text)
+    rows = explain(doc.text, result)
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    for row in rows:
+        if args.json:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        else:
+            sys.stdout.write(render_row(row, color) + "\n")
+    if not args.json:
+        removed = sum(1 for r in rows if r["status"] == "removed")
+        print(f"{removed} of {sum(1 for r in rows if r['status'] != 'blank')} lines removed", file=sys.stderr)
+    return 0
+
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    ruleset = load_rules(args.paths, include_default=not args.no_default_rules)
+    rows = [(r.id, r.category, r.action, r.why) for r in ruleset.rules]
+    if not args.no_default_rules:
+        rows += [(h.id, h.category, "heuristic", h.why) for h in REGISTRY.values()]
+    for rid, cat, action, why in rows:
+        sys.stdout.write(f"{rid:<10} {cat:<11} {action:<11} {why}\n")
+    return 0
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    ruleset = load_rules(args.paths)
+    problems = [f"{r.source}: rule {r.id!r}: {p}" for r in ruleset.rules for p in example_failures(r)]
+    if problems:
+        raise CleanerError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    Cleaner(Config(), ruleset)  # id clashes with the heuristics
+    print(f"ok: {len(ruleset.rules)} rules in {len(ruleset.packs)} packs")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        if args.command == "clean":
+            return cmd_clean(args)
+        if args.command == "explain":
+            return cmd_explain(args)
+        if args.rules_command == "list":
+            return cmd_rules_list(args)
+        if args.rules_command == "check":
+            return cmd_rules_check(args)
+        parser.parse_args(["rules", "--help"])
+        return EXIT_USAGE
+    except CleanerError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print(f"{PROG}: error: interrupted", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:  # pragma: no cover - console script
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

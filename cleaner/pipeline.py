@@ -1,0 +1,92 @@
+"""Stages wired together. Every stage takes and yields documents and counts
+what it does into the report; a pipeline is a list of stages.
+
+>>> from cleaner.clean import Cleaner
+>>> report = Report()
+>>> docs = [Doc(id="a", text="ADVERTISEMENT\\nThe bridge will close for repairs on Monday, the council said.")]
+>>> [d.text for d in run_pipeline(docs, [CleanStage(Cleaner())], report)]
+['The bridge will close for repairs on Monday, the council said.']
+>>> report.counts["lines_removed.ADS001"]
+1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
+
+from cleaner.clean import Cleaner
+from cleaner.doc import Doc
+from cleaner.page import count_words, split_lines
+from cleaner.report import Report
+
+
+class Stage(Protocol):
+    name: str
+
+    def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]: ...
+
+
+class CleanStage:
+    """Rule packs and heuristics, per document."""
+
+    name = "clean"
+
+    def __init__(self, cleaner: Cleaner) -> None:
+        self.cleaner = cleaner
+
+    def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]:
+        for doc in docs:
+            result = self.cleaner.clean(doc.text)
+            report.count("lines_in", sum(1 for ln in split_lines(doc.text) if ln.strip()))
+            report.count("words_in", result.words_in)
+            report.count("words_removed", result.words_removed)
+            for r in result.removals:
+                if not r.is_span:
+                    report.count("lines_removed")
+                    report.count(f"lines_removed.{r.rule}")
+                    report.count(f"words_removed.{r.rule}", count_words(r.text))
+                else:
+                    report.count(f"spans_removed.{r.rule}")
+            for flag in result.flags:
+                report.count(f"docs_flagged.{flag}")
+            doc.text = result.text
+            doc.removals = result.removals
+            doc.flags = [*doc.flags, *result.flags]
+            doc.words_in = result.words_in
+            doc.words_removed = result.words_removed
+            yield doc
+
+
+class EmptyStage:
+    """Documents with no text left are written with a reason, or dropped
+    with that reason when ``drop`` is set (``--drop-empty``)."""
+
+    name = "empty"
+
+    def __init__(self, drop: bool) -> None:
+        self.drop = drop
+
+    def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]:
+        for doc in docs:
+            if not doc.text.strip():
+                doc.reason = "empty input" if doc.words_in == 0 else "empty after cleaning"
+                report.count("docs_empty")
+                if self.drop:
+                    doc.status = "dropped"
+                    report.count(f"docs_dropped.{doc.reason.replace(' ', '_')}")
+            yield doc
+
+
+def run_pipeline(docs: Iterable[Doc], stages: Sequence[Stage], report: Report) -> Iterator[Doc]:
+    """Chain the stages over ``docs`` (lazily: documents stream through)."""
+
+    def counted(it: Iterable[Doc]) -> Iterator[Doc]:
+        for doc in it:
+            report.count("docs_in")
+            yield doc
+
+    stream: Iterable[Doc] = counted(docs)
+    for stage in stages:
+        stream = stage.run(stream, report)
+    return iter(stream)

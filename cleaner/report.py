@@ -1,0 +1,48 @@
+"""Run report: counters by stage and rule id, written as sorted JSON.
+
+Stages never print; they count into a :class:`Report`.
+
+>>> r = Report()
+>>> r.count("lines_removed.NAV001", 2)
+>>> r.to_json()["counts"]
+{'lines_removed.NAV001': 2}
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Report:
+    counts: Counter[str] = field(default_factory=Counter)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counts[key] += n
+
+    def to_json(self) -> dict[str, Any]:
+        return {"counts": dict(sorted(self.counts.items())), **self.info}
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def summary(self) -> str:
+        """One line for people: documents in and out, lines and words removed."""
+        c = self.counts
+        docs_in = c["docs_in"]
+        dropped = sum(v for k, v in c.items() if k.startswith("docs_dropped."))
+        share = c["words_removed"] / c["words_in"] if c["words_in"] else 0.0
+        parts = [
+            f"{docs_in} document{'s' if docs_in != 1 else ''} in",
+            f"{c['docs_written']} written",
+            f"{dropped} dropped",
+            f"{c['docs_empty']} empty",
+            f"{c['docs_flagged.removal_budget']} over the removal budget",
+            f"removed {c['lines_removed']:,} of {c['lines_in']:,} lines and {c['words_removed']:,} of {c['words_in']:,} words ({share:.0%})",
+        ]
+        return "cleaner: " + ", ".join(parts)

@@ -1,0 +1,235 @@
+"""The CLI contract: ``cleaner clean in.jsonl -o out.jsonl`` and friends,
+with whole error messages compared."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaner.cli import main
+from cleaner.errors import EXIT_DATA, EXIT_USAGE
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = "The council met on Monday and voted to close the old bridge for two years of repairs."
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+    if stdin is not None:
+        assert monkeypatch is not None
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = [
+        {"id": "b", "text": f"ADVERTISEMENT\n{ARTICLE}", "url": "https://example.org/b", "meta": {"k": [1, 2]}},
+        {"id": 7, "text": "Share this article\nHome"},
+        {"id": "a", "text": ARTICLE},
+    ]
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    code, out, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl")], capsys)
+    assert code == 0 and out == ""
+    got = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["id"] for r in got] == ["b", 7, "a"]  # input order, same ids (types kept)
+    assert got[0] == {"id": "b", "text": ARTICLE, "url": "https://example.org/b", "meta": {"k": [1, 2]}, "lines_removed": 1, "words_removed": 1}
+    assert got[1] == {
+        "id": 7,
+        "text": "",
+        "lines_removed": 2,
+        "words_removed": 4,
+        "reason": "empty after cleaning",
+        "flags": ["removal_budget"],
+    }
+    assert got[2]["text"] == ARTICLE and got[2]["lines_removed"] == 0
+    assert err == "cleaner: 3 documents in, 3 written, 0 dropped, 1 empty, 1 over the removal budget, removed 3 of 5 lines and 5 of 39 words (13%)\n"
+
+
+def test_jsonl_keys_sorted_and_output_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [{"z": 1, "text": ARTICLE, "id": "x"}])
+    run(["clean", str(src), "-o", str(tmp_path / "1.jsonl")], capsys)
+    run(["clean", str(src), "-o", str(tmp_path / "2.jsonl")], capsys)
+    first = (tmp_path / "1.jsonl").read_bytes()
+    assert first == (tmp_path / "2.jsonl").read_bytes()
+    assert list(json.loads(first)) == sorted(json.loads(first))
+
+
+def test_drop_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "Home"}, {"id": "b", "text": ARTICLE}])
+    code, _, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--drop-empty", "--report", str(tmp_path / "r.json")], capsys)
+    assert code == 0
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == ["b"]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["counts"]["docs_dropped.empty_after_cleaning"] == 1
+    assert report["counts"]["docs_in"] == 2 and report["counts"]["docs_written"] == 1
+
+
+def test_custom_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [{"url": "u1", "body": f"Share this article\n{ARTICLE}"}])
+    code, _, _ = run(["clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--id-field", "url", "--text-field", "body"], capsys)
+    assert code == 0
+    assert read_jsonl(tmp_path / "o.jsonl") == [{"url": "u1", "body": ARTICLE, "lines_removed": 1, "words_removed": 3}]
+
+
+def test_folder_in_folder_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["clean", str(ROOT / "seeds"), "-o", str(tmp_path / "out")], capsys)
+    assert code == 0
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
+    golden = (ROOT / "golden" / names[0]).read_text(encoding="utf-8")
+    assert (tmp_path / "out" / names[0]).read_text(encoding="utf-8") == golden
+    assert err.startswith("cleaner: 5 documents in, 5 written")
+
+
+def test_stdin_to_stdout(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(["clean", "-", "-o", "-"], capsys, stdin=json.dumps({"id": "s", "text": f"Home\n{ARTICLE}"}) + "\n", monkeypatch=monkeypatch)
+    assert code == 0
+    assert json.loads(out) == {"id": "s", "text": ARTICLE, "lines_removed": 1, "words_removed": 1}
+
+
+def test_plain_text_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(["clean", "-", "-o", "-", "--input-format", "text"], capsys, stdin=f"ADVERTISEMENT\n{ARTICLE}\n", monkeypatch=monkeypatch)
+    assert code == 0 and json.loads(out)["text"] == ARTICLE
+
+
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [
+        ('{"id": "a"}\n', "in.jsonl:1: record has no 'text' field (set the text field with --text-field)"),
+        ('{"text": "x"}\n', "in.jsonl:1: record has no 'id' field (set the id field with --id-field)"),
+        ('{"id": "a", "text": 5}\n', "in.jsonl:1: 'text' must be a string, got int"),
+        ('{"id": "a", "text": "x"}\nnot json\n', "in.jsonl:2: not valid JSON (Expecting value at column 1)"),
+        ("[1, 2]\n", "in.jsonl:1: expected a JSON object, got list"),
+        ('{"id": "a", "text": "x", "lines_removed": 3}\n', "in.jsonl:1: input already has field(s) lines_removed, which cleaner writes; rename them first"),
+    ],
+)
+def test_bad_records_are_one_line_data_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, records: str, message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("in.jsonl").write_text(records, encoding="utf-8")
+    code, out, err = run(["clean", "in.jsonl", "-o", "out.jsonl"], capsys)
+    assert (code, out, err) == (EXIT_DATA, "", f"cleaner: error: {message}\n")
+    assert not Path("out.jsonl").exists()  # no half-written output
+    assert [p.name for p in tmp_path.iterdir()] == ["in.jsonl"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["clean", "in.jsonl", "-o", "in.jsonl"], "in.jsonl: output would overwrite or sit inside the input in.jsonl; choose another output path"),
+        (["clean", "in.jsonl", "-o", "exists.jsonl"], "exists.jsonl: output already exists; remove it or pass --overwrite"),
+        (["clean", "missing.jsonl", "-o", "o.jsonl"], "missing.jsonl: no such file or folder"),
+        (["clean", "in.jsonl"], "the following arguments are required: -o/--output (see `cleaner clean --help`)"),
+        (["clean", "in.jsonl", "-o", "o.csv"], "o.csv: output must be a folder, a .jsonl file or - (stdout)"),
+        (["clean", "in.jsonl", "-o", "o.jsonl", "--disable", "NOPE001"], "--disable: unknown rule id or category NOPE001 (see `cleaner rules list`)"),
+        (["clean", "in.jsonl", "-o", "o.jsonl", "--max-removal-share", "0"], "--max-removal-share must be above 0 and at most 1, got 0.0"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(Path("in.jsonl"), [{"id": "a", "text": ARTICLE}])
+    Path("exists.jsonl").write_text("keep me\n")
+    code, out, err = run(argv, capsys)
+    assert (code, out, err) == (EXIT_USAGE, "", f"cleaner: error: {message}\n")
+    assert Path("exists.jsonl").read_text() == "keep me\n"
+
+
+def test_unknown_command_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["frobnicate"], capsys)
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err.startswith("cleaner: error: argument COMMAND: invalid choice: 'frobnicate'")
+    assert err.endswith("(see `cleaner --help`)\n") and err.count("\n") == 1
+
+
+def test_overwrite_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": ARTICLE}])
+    (tmp_path / "o.jsonl").write_text("old\n")
+    assert run(["clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--overwrite"], capsys)[0] == 0
+    assert read_jsonl(tmp_path / "o.jsonl")[0]["id"] == "a"
+
+
+def test_bad_user_pack_fails_before_any_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "bad.toml"
+    pack.write_text('[[rule]]\nid = "X001"\n', encoding="utf-8")
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": ARTICLE}])
+    code, _, err = run(["clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--rules", str(pack)], capsys)
+    assert code == EXIT_DATA
+    assert err == f"cleaner: error: {pack}: rule 'X001': missing key(s) category, why, action, removes, keeps\n"
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_hostile_ids_stay_inside_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "../../escape", "text": ARTICLE}, {"id": "/abs/x", "text": ARTICLE}])
+    assert run(["clean", str(src), "-o", str(tmp_path / "out")], capsys)[0] == 0
+    written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.txt"))
+    assert written == ["%2E%2E/%2E%2E/escape.txt", "abs/x.txt"]
+    assert not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_explain_plain_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    seed = ROOT / "seeds" / "004_fc0c689d801d240d.txt"
+    code, out, _ = run(["explain", str(seed), "--color", "never"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[11] == "  12 - ADS001     ADVERTISEMENT"
+    assert "\033[" not in out
+    code, out, _ = run(["explain", str(seed), "--json"], capsys)
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert len(rows) == len(seed.read_text(encoding="utf-8").split("\n"))
+    assert rows[11] == {"line": 12, "rule": "ADS001", "status": "removed", "text": "ADVERTISEMENT"}
+    code, out, _ = run(["explain", str(seed), "--color", "always"], capsys)
+    assert "\033[31m" in out
+
+
+def test_rules_list_and_check(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rules", "list"], capsys)
+    assert code == 0
+    ids = [line.split()[0] for line in out.splitlines()]
+    assert "SHARE001" in ids and "EDGE001" in ids and len(ids) == len(set(ids))
+    code, out, _ = run(["rules", "check"], capsys)
+    assert code == 0 and out.startswith("ok: ")
+
+
+def test_rules_check_reports_bad_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "p.toml"
+    pack.write_text(
+        '[[rule]]\nid = "MY001"\ncategory = "mine"\nwhy = "x"\nmatch = "foo"\naction = "drop-line"\nremoves = ["bar"]\nkeeps = ["baz"]\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(["rules", "check", str(pack)], capsys)
+    assert code == EXIT_DATA
+    assert err == f"cleaner: error: {pack}: rule 'MY001': removes[0] contradicts the rule: must remove something from 'bar' but kept it\n"
+
+
+@pytest.mark.parametrize("argv", [[], ["clean"], ["explain"], ["rules"], ["rules", "list"], ["rules", "check"]])
+def test_every_command_has_help_with_an_example(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--help"])
+    out = capsys.readouterr().out
+    assert info.value.code == 0
+    assert "usage: cleaner" in out
+    if argv:
+        assert "examples:" in out
+
+
+def test_console_script_runs_as_module(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": f"Home\n{ARTICLE}"}])
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", "-"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["text"] == ARTICLE
+    proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", "nope.jsonl", "-o", "-"], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (EXIT_USAGE, "cleaner: error: nope.jsonl: no such file or folder\n")
