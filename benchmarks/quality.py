@@ -46,9 +46,7 @@ class DataError(Exception):
     """The benchmark or the baseline file is missing or malformed."""
 
 
-def system(
-    name: str, *, pinned: bool = False
-) -> Callable[[Callable[[], Cleaner]], Callable[[], Cleaner]]:
+def system(name: str, *, pinned: bool = False) -> Callable[[Callable[[], Cleaner]], Callable[[], Cleaner]]:
     """Register a factory under `name`; `pinned` systems get floors in the baseline."""
 
     def register(factory: Callable[[], Cleaner]) -> Callable[[], Cleaner]:
@@ -211,10 +209,7 @@ def format_table(results: Sequence[Result]) -> str:
         rows.append([res.name, *cells, f"{rate:,.0f}"])
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = [
-        "  ".join(
-            [row[0].ljust(widths[0])]
-            + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        )
+        "  ".join([row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)])
         for row in rows
     ]
     return "\n".join(lines)
@@ -226,14 +221,10 @@ def write_outputs(out: Path, res: Result, pages: Sequence[Page]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for page in pages:
         (folder / f"{page.id}.txt").write_text(res.outputs[page.id], encoding="utf-8")
-    rows = sorted(
-        zip(pages, res.page_scores), key=lambda ps: (ps[1]["sh4_f1"], ps[0].id)
-    )
+    rows = sorted(zip(pages, res.page_scores, strict=True), key=lambda ps: (ps[1]["sh4_f1"], ps[0].id))
     lines = ["id\turl\tP\tR\tF1"]
     for page, s in rows:
-        figures = "\t".join(
-            f"{s[k]:.{DECIMALS}f}" for k in ("sh4_p", "sh4_r", "sh4_f1")
-        )
+        figures = "\t".join(f"{s[k]:.{DECIMALS}f}" for k in ("sh4_p", "sh4_r", "sh4_f1"))
         lines.append(f"{page.id}\t{page.url}\t{figures}")
     (folder / "pages.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -255,9 +246,7 @@ def load_baseline(path: Path) -> Baseline:
         raise DataError(f"{path}: expected an object of '<task>/<system>' entries")
     for key, floors in data.items():
         if not isinstance(floors, dict) or set(floors) - set(GATED):
-            raise DataError(
-                f"{path}: entry {key!r} must map some of {list(GATED)} to numbers"
-            )
+            raise DataError(f"{path}: entry {key!r} must map some of {list(GATED)} to numbers")
         if not all(isinstance(v, (int, float)) for v in floors.values()):
             raise DataError(f"{path}: entry {key!r} has a non-numeric floor")
     return data
@@ -285,9 +274,7 @@ def check_floors(
     return ok, fail
 
 
-def updated_baseline(
-    baseline: Baseline, results: dict[str, Result]
-) -> tuple[Baseline, list[str]]:
+def updated_baseline(baseline: Baseline, results: dict[str, Result]) -> tuple[Baseline, list[str]]:
     """Baseline with current figures for pinned systems, and the floors it lowers."""
     new = {key: dict(floors) for key, floors in baseline.items()}
     lowered = []
@@ -297,17 +284,13 @@ def updated_baseline(
         for metric, value in entry.items():
             old = baseline.get(key, {}).get(metric)
             if old is not None and value < old:
-                lowered.append(
-                    f"{key} {metric} {old:.{DECIMALS}f} -> {value:.{DECIMALS}f}"
-                )
+                lowered.append(f"{key} {metric} {old:.{DECIMALS}f} -> {value:.{DECIMALS}f}")
         new[key] = entry
     return new, lowered
 
 
 def write_baseline(path: Path, baseline: Baseline) -> None:
-    path.write_text(
-        json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    path.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 # --- command line ------------------------------------------------------------
@@ -329,9 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quality.py",
         description="Score text cleaners on the quality-dev benchmark (TEXT task).",
-        epilog=EPILOG.format(
-            systems=", ".join(SYSTEMS), pinned=", ".join(sorted(PINNED)), tol=TOLERANCE
-        ),
+        epilog=EPILOG.format(systems=", ".join(SYSTEMS), pinned=", ".join(sorted(PINNED)), tol=TOLERANCE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     inputs = parser.add_argument_group("input")
@@ -435,9 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         bench = args.bench.resolve()
         if args.out is not None and args.out.resolve().is_relative_to(bench):
-            parser.error(
-                f"--out {args.out} is inside the benchmark folder; pick another folder"
-            )
+            parser.error(f"--out {args.out} is inside the benchmark folder; pick another folder")
         baseline = load_baseline(args.baseline)
         pages = load_pages(bench)
         results = score_all(names, pages)

@@ -106,9 +106,7 @@ def units(text: str, kind: str = "sh4") -> list[Unit]:
         return []
     if len(toks) < SHINGLE_SIZE:
         return [tuple(toks)]
-    return [
-        tuple(toks[i : i + SHINGLE_SIZE]) for i in range(len(toks) - SHINGLE_SIZE + 1)
-    ]
+    return [tuple(toks[i : i + SHINGLE_SIZE]) for i in range(len(toks) - SHINGLE_SIZE + 1)]
 
 
 def overlap(output: Iterable[Unit], gold: Iterable[Unit]) -> int:
@@ -135,9 +133,7 @@ def prf(tp: int, n_out: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, f1
 
 
-def score_page(
-    output: str, gold: str, kinds: Sequence[str] = KINDS
-) -> dict[str, float]:
+def score_page(output: str, gold: str, kinds: Sequence[str] = KINDS) -> dict[str, float]:
     """Score one page; keys are ``<kind>_{p,r,f1,tp,out,gold}`` for each kind.
 
     >>> s = score_page("a b c d e", "a b c d x")
@@ -164,9 +160,7 @@ def score_page(
     return scores
 
 
-def aggregate(
-    page_scores: Sequence[Mapping[str, float]], kinds: Sequence[str] = KINDS
-) -> dict[str, float]:
+def aggregate(page_scores: Sequence[Mapping[str, float]], kinds: Sequence[str] = KINDS) -> dict[str, float]:
     """Macro (``<kind>_p``, ...) and micro (``<kind>_micro_p``, ...) scores over pages.
 
     >>> pages = [score_page("a b c d", "a b c d"), score_page("a b c d e f g", "x y z")]
@@ -180,15 +174,8 @@ def aggregate(
     result: dict[str, float] = {"pages": n}
     for kind in kinds:
         for metric in ("p", "r", "f1"):
-            result[f"{kind}_{metric}"] = (
-                sum(s[f"{kind}_{metric}"] for s in page_scores) / n
-            )
-        tp, n_out, n_gold = (
-            int(sum(s[f"{kind}_{count}"] for s in page_scores))
-            for count in ("tp", "out", "gold")
-        )
+            result[f"{kind}_{metric}"] = sum(s[f"{kind}_{metric}"] for s in page_scores) / n
+        tp, n_out, n_gold = (int(sum(s[f"{kind}_{count}"] for s in page_scores)) for count in ("tp", "out", "gold"))
         p, r, f1 = prf(tp, n_out, n_gold)
-        result.update(
-            {f"{kind}_micro_p": p, f"{kind}_micro_r": r, f"{kind}_micro_f1": f1}
-        )
+        result.update({f"{kind}_micro_p": p, f"{kind}_micro_r": r, f"{kind}_micro_f1": f1})
     return result

@@ -84,7 +84,9 @@ def _check_namespace(rules: Sequence[Rule], heuristics: Sequence[Heuristic]) -> 
 
 
 def _check_disable(names: Iterable[str], rules: Sequence[Rule], heuristics: Sequence[Heuristic]) -> None:
-    known = {n for r in rules for n in (r.id, r.category, *r.aliases)} | {n for h in heuristics for n in (h.id, h.category)}
+    known = {n for r in rules for n in (r.id, r.category, *r.aliases)} | {
+        n for h in heuristics for n in (h.id, h.category)
+    }
     unknown = sorted(set(names) - known)
     if unknown:
         raise UsageError(f"--disable: unknown rule id or category {', '.join(unknown)} (see `cleaner rules list`)")
@@ -221,7 +223,9 @@ def apply_removals(text: str, removals: Iterable[Removal]) -> str:
         for r in rs:
             assert r.start is not None and r.end is not None
             if lines[i][r.start : r.end] != r.text:
-                raise ReplayError(f"line {r.line}: span {r.start}:{r.end} is {lines[i][r.start : r.end]!r}, removal says {r.text!r}")
+                raise ReplayError(
+                    f"line {r.line}: span {r.start}:{r.end} is {lines[i][r.start : r.end]!r}, removal says {r.text!r}"
+                )
             for k in range(r.start, r.end):
                 chars[k] = ""
         texts[i] = "".join(chars)

@@ -15,7 +15,7 @@ from cleaner import __version__
 from cleaner.clean import Cleaner, example_failures
 from cleaner.config import Config
 from cleaner.doc import Doc
-from cleaner.errors import EXIT_DATA, EXIT_USAGE, CleanerError, UsageError
+from cleaner.errors import EXIT_USAGE, CleanerError, UsageError
 from cleaner.explain import explain, render_row
 from cleaner.heuristics import REGISTRY
 from cleaner.io import (
@@ -66,9 +66,21 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_config_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("rules and heuristics")
-    g.add_argument("--rules", action="append", default=[], metavar="PATH", help="extra rule pack file or folder (repeatable); e.g. --rules my-pack.toml")
+    g.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra rule pack file or folder (repeatable); e.g. --rules my-pack.toml",
+    )
     g.add_argument("--no-default-rules", action="store_true", help="do not load the rule packs shipped with cleaner")
-    g.add_argument("--disable", action="append", default=[], metavar="ID", help="switch off a rule id, heuristic id or category (repeatable, or comma-separated); e.g. --disable EDGE001,share")
+    g.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="switch off a rule id, heuristic id or category (repeatable, or comma-separated); e.g. --disable EDGE001,share",
+    )
     g.add_argument("--no-heuristics", action="store_true", help="run the rule packs only; e.g. --no-heuristics")
     g.add_argument(
         "--max-removal-share",
@@ -85,32 +97,105 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     fmt = argparse.RawDescriptionHelpFormatter
-    p = sub.add_parser("clean", help="clean documents", description="Clean documents: a .txt file, a folder of .txt files, a .jsonl file or - (stdin, JSONL).", epilog=CLEAN_EXAMPLES, formatter_class=fmt)
+    p = sub.add_parser(
+        "clean",
+        help="clean documents",
+        description="Clean documents: a .txt file, a folder of .txt files, a .jsonl file or - (stdin, JSONL).",
+        epilog=CLEAN_EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("input", metavar="IN", help="a .txt file, a folder of .txt files, a .jsonl file, or - for stdin")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="a folder (one cleaned .txt per input), a .jsonl file, or - for stdout (JSONL)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="a folder (one cleaned .txt per input), a .jsonl file, or - for stdout (JSONL)",
+    )
     g = p.add_argument_group("input and output")
-    g.add_argument("--input-format", choices=["jsonl", "text"], help="read IN (or stdin) as this format instead of guessing from the name; e.g. --input-format text")
-    g.add_argument("--text-field", default="text", metavar="NAME", help="JSONL field holding the text (default: text); e.g. --text-field body")
-    g.add_argument("--id-field", default="id", metavar="NAME", help="JSONL field holding the document id (default: id); e.g. --id-field url")
-    g.add_argument("--drop-empty", action="store_true", help="leave documents that end up empty out of the output (they are counted in the report)")
-    g.add_argument("--overwrite", action="store_true", help="write over an existing output file or into a non-empty output folder")
-    g.add_argument("--report", metavar="PATH", help="also write the run report as JSON to PATH; e.g. --report report.json")
-    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="show a progress bar on stderr (default: only on a terminal)")
+    g.add_argument(
+        "--input-format",
+        choices=["jsonl", "text"],
+        help="read IN (or stdin) as this format instead of guessing from the name; e.g. --input-format text",
+    )
+    g.add_argument(
+        "--text-field",
+        default="text",
+        metavar="NAME",
+        help="JSONL field holding the text (default: text); e.g. --text-field body",
+    )
+    g.add_argument(
+        "--id-field",
+        default="id",
+        metavar="NAME",
+        help="JSONL field holding the document id (default: id); e.g. --id-field url",
+    )
+    g.add_argument(
+        "--drop-empty",
+        action="store_true",
+        help="leave documents that end up empty out of the output (they are counted in the report)",
+    )
+    g.add_argument(
+        "--overwrite", action="store_true", help="write over an existing output file or into a non-empty output folder"
+    )
+    g.add_argument(
+        "--report", metavar="PATH", help="also write the run report as JSON to PATH; e.g. --report report.json"
+    )
+    g.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: only on a terminal)",
+    )
     _add_config_options(p)
 
-    p = sub.add_parser("explain", help="show every line of a document, kept or removed, with the rule", description="Show every line of a text file (or stdin) with the rule that removed it.", epilog=EXPLAIN_EXAMPLES, formatter_class=fmt)
+    p = sub.add_parser(
+        "explain",
+        help="show every line of a document, kept or removed, with the rule",
+        description="Show every line of a text file (or stdin) with the rule that removed it.",
+        epilog=EXPLAIN_EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("input", metavar="FILE", help="a text file, or - for stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of coloured text")
-    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the output (default: auto, on a terminal)")
+    p.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the output (default: auto, on a terminal)",
+    )
     _add_config_options(p)
 
-    p = sub.add_parser("rules", help="list or check rule packs", description="List or check rule packs and heuristics.", epilog=RULES_EXAMPLES, formatter_class=fmt)
+    p = sub.add_parser(
+        "rules",
+        help="list or check rule packs",
+        description="List or check rule packs and heuristics.",
+        epilog=RULES_EXAMPLES,
+        formatter_class=fmt,
+    )
     rsub = p.add_subparsers(dest="rules_command", metavar="ACTION", parser_class=_Parser)
-    q = rsub.add_parser("list", help="print every rule: id, category, action, why", description="Print every rule and heuristic: id, category, action, why.", epilog=RULES_EXAMPLES, formatter_class=fmt)
+    q = rsub.add_parser(
+        "list",
+        help="print every rule: id, category, action, why",
+        description="Print every rule and heuristic: id, category, action, why.",
+        epilog=RULES_EXAMPLES,
+        formatter_class=fmt,
+    )
     q.add_argument("paths", nargs="*", metavar="PATH", help="extra pack files or folders to list with the shipped ones")
     q.add_argument("--no-default-rules", action="store_true", help="list only the given packs")
-    q = rsub.add_parser("check", help="validate rule packs and their examples", description="Validate rule packs: keys, ids, regexes and that every example holds. Exit 0 when valid.", epilog=RULES_EXAMPLES, formatter_class=fmt)
-    q.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders to check, together with the shipped packs (so id clashes show)")
+    q = rsub.add_parser(
+        "check",
+        help="validate rule packs and their examples",
+        description="Validate rule packs: keys, ids, regexes and that every example holds. Exit 0 when valid.",
+        epilog=RULES_EXAMPLES,
+        formatter_class=fmt,
+    )
+    q.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="pack files or folders to check, together with the shipped packs (so id clashes show)",
+    )
     return parser
 
 

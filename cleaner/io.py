@@ -139,7 +139,9 @@ def doc_record(doc: Doc, fields: Fields) -> dict[str, Any]:
     original_id = rest.pop("__id__", doc.id)
     clash = sorted(set(rest) & set(ADDED_FIELDS))
     if clash:
-        raise InputError(f"{doc.source}: input already has field(s) {', '.join(clash)}, which cleaner writes; rename them first")
+        raise InputError(
+            f"{doc.source}: input already has field(s) {', '.join(clash)}, which cleaner writes; rename them first"
+        )
     record: dict[str, Any] = {fields.id: original_id, fields.text: doc.text, **rest}
     record["lines_removed"] = sum(1 for r in doc.removals if not r.is_span)
     record["words_removed"] = doc.words_removed

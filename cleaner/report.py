@@ -29,7 +29,9 @@ class Report:
         return {"counts": dict(sorted(self.counts.items())), **self.info}
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
     def summary(self) -> str:
         """One line for people: documents in and out, lines and words removed."""

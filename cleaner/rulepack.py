@@ -165,7 +165,7 @@ class Rule:
             raw=data,
         )
 
-    def find(self, line: str) -> re.Match[str] | None | bool:
+    def find(self, line: str) -> re.Match[str] | bool | None:
         """Match this rule's matcher against one line (already stripped of
         surrounding white space by the caller or not: both work)."""
         text = line.strip()

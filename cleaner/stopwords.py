@@ -8,7 +8,7 @@ The lists are read as plain files from the installed ``justext`` package
 >>> "the" in words and "that" in words
 True
 >>> round(stopword_density("The talks went on for hours in the city.", words), 2)
-0.44
+0.78
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from pathlib import Path
 from cleaner.errors import CleanerError
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
+#: Variants of another list that would win ties against it (Simple English
+#: is a larger list of English stop words).
+SKIPPED_LISTS = frozenset({"Simple_English"})
 #: How many tokens of a text are looked at to pick its stop-word list.
 SAMPLE_TOKENS = 1500
 
@@ -43,6 +46,8 @@ def all_stoplists() -> dict[str, frozenset[str]]:
     """Language name -> stop words, for every list jusText ships."""
     out = {}
     for path in sorted(_stoplist_dir().glob("*.txt")):
+        if path.stem in SKIPPED_LISTS:
+            continue
         words = path.read_text(encoding="utf-8").split()
         out[path.stem] = frozenset(w.casefold() for w in words)
     return out

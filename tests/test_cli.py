@@ -18,7 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "The council met on Monday and voted to close the old bridge for two years of repairs."
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+def run(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    stdin: str | None = None,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> tuple[int, str, str]:
     if stdin is not None:
         assert monkeypatch is not None
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
@@ -47,7 +52,14 @@ def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 0 and out == ""
     got = read_jsonl(tmp_path / "out.jsonl")
     assert [r["id"] for r in got] == ["b", 7, "a"]  # input order, same ids (types kept)
-    assert got[0] == {"id": "b", "text": ARTICLE, "url": "https://example.org/b", "meta": {"k": [1, 2]}, "lines_removed": 1, "words_removed": 1}
+    assert got[0] == {
+        "id": "b",
+        "text": ARTICLE,
+        "url": "https://example.org/b",
+        "meta": {"k": [1, 2]},
+        "lines_removed": 1,
+        "words_removed": 1,
+    }
     assert got[1] == {
         "id": 7,
         "text": "",
@@ -57,7 +69,10 @@ def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         "flags": ["removal_budget"],
     }
     assert got[2]["text"] == ARTICLE and got[2]["lines_removed"] == 0
-    assert err == "cleaner: 3 documents in, 3 written, 0 dropped, 1 empty, 1 over the removal budget, removed 3 of 5 lines and 5 of 39 words (13%)\n"
+    assert (
+        err
+        == "cleaner: 3 documents in, 3 written, 0 dropped, 1 empty, 1 over the removal budget, removed 3 of 5 lines and 5 of 39 words (13%)\n"
+    )
 
 
 def test_jsonl_keys_sorted_and_output_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,7 +86,10 @@ def test_jsonl_keys_sorted_and_output_deterministic(tmp_path: Path, capsys: pyte
 
 def test_drop_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "Home"}, {"id": "b", "text": ARTICLE}])
-    code, _, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--drop-empty", "--report", str(tmp_path / "r.json")], capsys)
+    code, _, _ = run(
+        ["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--drop-empty", "--report", str(tmp_path / "r.json")],
+        capsys,
+    )
     assert code == 0
     assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == ["b"]
     report = json.loads((tmp_path / "r.json").read_text())
@@ -81,7 +99,9 @@ def test_drop_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_custom_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [{"url": "u1", "body": f"Share this article\n{ARTICLE}"}])
-    code, _, _ = run(["clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--id-field", "url", "--text-field", "body"], capsys)
+    code, _, _ = run(
+        ["clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--id-field", "url", "--text-field", "body"], capsys
+    )
     assert code == 0
     assert read_jsonl(tmp_path / "o.jsonl") == [{"url": "u1", "body": ARTICLE, "lines_removed": 1, "words_removed": 3}]
 
@@ -97,13 +117,23 @@ def test_folder_in_folder_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_stdin_to_stdout(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = run(["clean", "-", "-o", "-"], capsys, stdin=json.dumps({"id": "s", "text": f"Home\n{ARTICLE}"}) + "\n", monkeypatch=monkeypatch)
+    code, out, _ = run(
+        ["clean", "-", "-o", "-"],
+        capsys,
+        stdin=json.dumps({"id": "s", "text": f"Home\n{ARTICLE}"}) + "\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0
     assert json.loads(out) == {"id": "s", "text": ARTICLE, "lines_removed": 1, "words_removed": 1}
 
 
 def test_plain_text_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = run(["clean", "-", "-o", "-", "--input-format", "text"], capsys, stdin=f"ADVERTISEMENT\n{ARTICLE}\n", monkeypatch=monkeypatch)
+    code, out, _ = run(
+        ["clean", "-", "-o", "-", "--input-format", "text"],
+        capsys,
+        stdin=f"ADVERTISEMENT\n{ARTICLE}\n",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and json.loads(out)["text"] == ARTICLE
 
 
@@ -115,10 +145,15 @@ def test_plain_text_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytes
         ('{"id": "a", "text": 5}\n', "in.jsonl:1: 'text' must be a string, got int"),
         ('{"id": "a", "text": "x"}\nnot json\n', "in.jsonl:2: not valid JSON (Expecting value at column 1)"),
         ("[1, 2]\n", "in.jsonl:1: expected a JSON object, got list"),
-        ('{"id": "a", "text": "x", "lines_removed": 3}\n', "in.jsonl:1: input already has field(s) lines_removed, which cleaner writes; rename them first"),
+        (
+            '{"id": "a", "text": "x", "lines_removed": 3}\n',
+            "in.jsonl:1: input already has field(s) lines_removed, which cleaner writes; rename them first",
+        ),
     ],
 )
-def test_bad_records_are_one_line_data_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, records: str, message: str) -> None:
+def test_bad_records_are_one_line_data_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, records: str, message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("in.jsonl").write_text(records, encoding="utf-8")
     code, out, err = run(["clean", "in.jsonl", "-o", "out.jsonl"], capsys)
@@ -130,16 +165,30 @@ def test_bad_records_are_one_line_data_errors(tmp_path: Path, capsys: pytest.Cap
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["clean", "in.jsonl", "-o", "in.jsonl"], "in.jsonl: output would overwrite or sit inside the input in.jsonl; choose another output path"),
-        (["clean", "in.jsonl", "-o", "exists.jsonl"], "exists.jsonl: output already exists; remove it or pass --overwrite"),
+        (
+            ["clean", "in.jsonl", "-o", "in.jsonl"],
+            "in.jsonl: output would overwrite or sit inside the input in.jsonl; choose another output path",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "exists.jsonl"],
+            "exists.jsonl: output already exists; remove it or pass --overwrite",
+        ),
         (["clean", "missing.jsonl", "-o", "o.jsonl"], "missing.jsonl: no such file or folder"),
         (["clean", "in.jsonl"], "the following arguments are required: -o/--output (see `cleaner clean --help`)"),
         (["clean", "in.jsonl", "-o", "o.csv"], "o.csv: output must be a folder, a .jsonl file or - (stdout)"),
-        (["clean", "in.jsonl", "-o", "o.jsonl", "--disable", "NOPE001"], "--disable: unknown rule id or category NOPE001 (see `cleaner rules list`)"),
-        (["clean", "in.jsonl", "-o", "o.jsonl", "--max-removal-share", "0"], "--max-removal-share must be above 0 and at most 1, got 0.0"),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--disable", "NOPE001"],
+            "--disable: unknown rule id or category NOPE001 (see `cleaner rules list`)",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--max-removal-share", "0"],
+            "--max-removal-share must be above 0 and at most 1, got 0.0",
+        ),
     ],
 )
-def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str) -> None:
+def test_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     write_jsonl(Path("in.jsonl"), [{"id": "a", "text": ARTICLE}])
     Path("exists.jsonl").write_text("keep me\n")
@@ -173,7 +222,9 @@ def test_bad_user_pack_fails_before_any_document(tmp_path: Path, capsys: pytest.
 
 
 def test_hostile_ids_stay_inside_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "../../escape", "text": ARTICLE}, {"id": "/abs/x", "text": ARTICLE}])
+    src = write_jsonl(
+        tmp_path / "in.jsonl", [{"id": "../../escape", "text": ARTICLE}, {"id": "/abs/x", "text": ARTICLE}]
+    )
     assert run(["clean", str(src), "-o", str(tmp_path / "out")], capsys)[0] == 0
     written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.txt"))
     assert written == ["%2E%2E/%2E%2E/escape.txt", "abs/x.txt"]
@@ -210,9 +261,12 @@ def test_rules_check_reports_bad_pack(tmp_path: Path, capsys: pytest.CaptureFixt
         '[[rule]]\nid = "MY001"\ncategory = "mine"\nwhy = "x"\nmatch = "foo"\naction = "drop-line"\nremoves = ["bar"]\nkeeps = ["baz"]\n',
         encoding="utf-8",
     )
-    code, out, err = run(["rules", "check", str(pack)], capsys)
+    code, _, err = run(["rules", "check", str(pack)], capsys)
     assert code == EXIT_DATA
-    assert err == f"cleaner: error: {pack}: rule 'MY001': removes[0] contradicts the rule: must remove something from 'bar' but kept it\n"
+    assert (
+        err
+        == f"cleaner: error: {pack}: rule 'MY001': removes[0] contradicts the rule: must remove something from 'bar' but kept it\n"
+    )
 
 
 @pytest.mark.parametrize("argv", [[], ["clean"], ["explain"], ["rules"], ["rules", "list"], ["rules", "check"]])
@@ -228,8 +282,16 @@ def test_every_command_has_help_with_an_example(argv: list[str], capsys: pytest.
 
 def test_console_script_runs_as_module(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": f"Home\n{ARTICLE}"}])
-    proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", "-"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cleaner", "clean", str(src), "-o", "-"], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["text"] == ARTICLE
-    proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", "nope.jsonl", "-o", "-"], capture_output=True, text=True, check=False, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cleaner", "clean", "nope.jsonl", "-o", "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert (proc.returncode, proc.stderr) == (EXIT_USAGE, "cleaner: error: nope.jsonl: no such file or folder\n")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import golden_files as gf
+import pytest
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,7 +22,10 @@ def test_seed_matches_golden(name: str) -> None:
         if obtained != expected:
             gf.OBTAINED.mkdir(parents=True, exist_ok=True)
             (gf.OBTAINED / fname).write_text(obtained, encoding="utf-8")
-            pytest.fail(f"golden/{fname} differs (obtained output in tests/.golden-obtained/{fname}); {gf.FIX}\n" + gf.diff(expected, obtained, fname))
+            pytest.fail(
+                f"golden/{fname} differs (obtained output in tests/.golden-obtained/{fname}); {gf.FIX}\n"
+                + gf.diff(expected, obtained, fname)
+            )
 
 
 def test_no_unused_golden_files() -> None:

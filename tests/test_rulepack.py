@@ -68,7 +68,10 @@ def test_bad_regex(tmp_path: Path) -> None:
 
 def test_empty_alternative(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("'(?i)test line'", "'(?i)test (line|)'"))
-    assert error_of(path) == f"{path}: rule 'TEST001': regex has an empty alternative (matches everything): '(?i)test (line|)'"
+    assert (
+        error_of(path)
+        == f"{path}: rule 'TEST001': regex has an empty alternative (matches everything): '(?i)test (line|)'"
+    )
 
 
 def test_example_contradicting_its_rule(tmp_path: Path) -> None:
@@ -83,7 +86,9 @@ def test_missing_examples(tmp_path: Path) -> None:
 
 def test_not_toml(tmp_path: Path) -> None:
     path = write(tmp_path, "[[rule]\nid = 1")
-    assert str(pytest.raises(RulePackError, load_pack, path).value).startswith(f"{path}: not valid TOML (")
+    with pytest.raises(RulePackError) as info:
+        load_pack(path)
+    assert str(info.value).startswith(f"{path}: not valid TOML (")
 
 
 def test_bad_id_and_action(tmp_path: Path) -> None:

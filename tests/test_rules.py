@@ -28,7 +28,9 @@ def _cases() -> list[Any]:
         for kind in ("removes", "keeps", "misses"):
             for n, example in enumerate(getattr(item, kind)):
                 marks = [pytest.mark.xfail(reason="known miss", strict=True)] if kind == "misses" else []
-                cases.append(pytest.param(item, example, kind, id=f"{_label(item.source)}/{item.id}/{kind}[{n}]", marks=marks))
+                cases.append(
+                    pytest.param(item, example, kind, id=f"{_label(item.source)}/{item.id}/{kind}[{n}]", marks=marks)
+                )
     return cases
 
 

@@ -44,9 +44,7 @@ def test_text_shorter_than_four_tokens_is_one_shingle() -> None:
     assert scoring.units("Hello there, world", "sh4") == [("hello", "there", "world")]
     assert scoring.units("Hi", "sh4") == [("hi",)]
     # A short output matches a short gold only when all its tokens match.
-    assert (
-        scoring.score_page("hello there world", "Hello there, world!")["sh4_f1"] == 1.0
-    )
+    assert scoring.score_page("hello there world", "Hello there, world!")["sh4_f1"] == 1.0
     assert scoring.score_page("hello there", "hello there world")["sh4_tp"] == 0
 
 
@@ -85,10 +83,7 @@ def test_repeated_gold_shingle_is_matched_once_per_output_copy() -> None:
 def test_nfkc_and_casefold() -> None:
     assert scoring.tokens("Ｆｕｌｌ") == ["full"]
     assert scoring.tokens("STRASSE Straße ﬁne") == ["strasse", "strasse", "fine"]
-    assert (
-        scoring.score_page("Ｆｕｌｌ WIDTH Text here", "full width text here")["sh4_f1"]
-        == 1.0
-    )
+    assert scoring.score_page("Ｆｕｌｌ WIDTH Text here", "full width text here")["sh4_f1"] == 1.0
 
 
 def test_cjk_ideographs_and_kana_count_one_token_each() -> None:

@@ -30,14 +30,20 @@ def test_wheel_contains_every_pack(wheel: Path) -> None:
 
 def test_installed_wheel_finds_its_packs(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     code = (
         "import cleaner, cleaner.rulepack as rp;"
         "print(cleaner.__file__); print(rp.default_rules_dir());"
         "print(cleaner.clean_text('ADVERTISEMENT\\nThe council met on Monday to vote.').removals[0].rule)"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     module_file, rules_dir, rule = proc.stdout.split("\n")[:3]
     assert Path(module_file).is_relative_to(site)
