@@ -19,8 +19,17 @@ from cleaner.doc import CleanResult, Removal
 from cleaner.errors import ReplayError, RulePackError, UsageError
 from cleaner.examples import check_example
 from cleaner.heuristics import REGISTRY, Heuristic
+from cleaner.langid import UNDETERMINED, detect_language
 from cleaner.page import Page, assemble, count_words, is_prose, split_lines
-from cleaner.rulepack import BLOCK_MAX_LINES, BLOCK_MAX_WORDS, TRAILER_MAX_WORDS, Rule, RuleSet, load_rules
+from cleaner.rulepack import (
+    BLOCK_MAX_LINES,
+    BLOCK_MAX_WORDS,
+    LANG_RE,
+    TRAILER_MAX_WORDS,
+    Rule,
+    RuleSet,
+    load_rules,
+)
 
 BUDGET_FLAG = "removal_budget"
 
@@ -45,18 +54,43 @@ class Cleaner:
                 raise RulePackError(f"{rule.source}: rule {rule.id!r}: {problem}")
         _check_disable(config.disable, ruleset.rules, list(REGISTRY.values()))
         off = config.disable
-        self.rules = [r for r in ruleset.rules if not ({r.id, r.category, *r.aliases} & off)]
+        self._enabled = {r.id for r in ruleset.rules if not ({r.id, r.category, *r.aliases} & off)}
+        self._by_language: dict[str | None, list[Rule]] = {}
+        self.rules = [r for r in ruleset.rules if r.id in self._enabled]
         self.heuristics = [h for h in heuristics if not ({h.id, h.category} & off)]
+        if config.language not in ("auto", "all") and not LANG_RE.match(config.language):
+            raise UsageError(f"--language must be auto, all or a language code such as en, got {config.language!r}")
 
-    def clean(self, text: str) -> CleanResult:
+    def rules_for(self, lang: str | None) -> list[Rule]:
+        """The enabled rules for a document of language ``lang``. Documents
+        of undetermined language (short or mixed texts) get every pack."""
+        if lang not in self._by_language:
+            packs_lang = None if lang == UNDETERMINED else lang
+            self._by_language[lang] = [r for r in self.ruleset.rules_for(packs_lang) if r.id in self._enabled]
+        return self._by_language[lang]
+
+    def language_of(self, text: str) -> tuple[str | None, float | None]:
+        """The language whose packs apply to ``text``, per the config."""
+        if self.config.language == "auto":
+            return detect_language(text, self.config.lang_backend)
+        if self.config.language == "all":
+            return None, None
+        return self.config.language, None
+
+    def clean(self, text: str, lang: str | None = None, lang_confidence: float | None = None) -> CleanResult:
+        """Clean one text. ``lang`` picks the language packs; without it the
+        language comes from the config (detected, fixed, or every pack)."""
+        if lang is None:
+            lang, lang_confidence = self.language_of(text)
+        rules = self.rules_for(lang)
         page = Page.from_text(text)
-        apply_rules(page, self.rules)
+        apply_rules(page, rules)
         for h in self.heuristics:
             apply_heuristic(page, h)
         words_in = sum(count_words(t) for t in page.originals)
         flags = []
         if words_in and _removed_words(page, words_in) > self.config.max_removal_share * words_in:
-            trailer_ids = {r.id for r in self.rules if r.action == "cut-trailer"}
+            trailer_ids = {r.id for r in rules if r.action == "cut-trailer"}
             restore_prose(page, {h.id for h in self.heuristics} | trailer_ids)
             flags.append(BUDGET_FLAG)
         return CleanResult(
@@ -65,6 +99,8 @@ class Cleaner:
             flags=flags,
             words_in=words_in,
             words_removed=_removed_words(page, words_in),
+            lang=lang,
+            lang_confidence=lang_confidence,
         )
 
 

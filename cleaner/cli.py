@@ -30,7 +30,8 @@ from cleaner.io import (
     read_docs,
     safe_relpath,
 )
-from cleaner.pipeline import CleanStage, EmptyStage, run_pipeline
+from cleaner.langid import SEED as LANG_SEED
+from cleaner.pipeline import CleanStage, EmptyStage, LangStage, run_pipeline
 from cleaner.report import Report
 from cleaner.rulepack import load_rules
 
@@ -91,6 +92,23 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_language_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("languages")
+    g.add_argument(
+        "--language",
+        default="auto",
+        metavar="LANG",
+        help="auto (default: detect each document's language and apply its packs), a code such as en "
+        "(treat every document as that language), or all (apply every pack, no detection)",
+    )
+    g.add_argument(
+        "--lang-backend",
+        choices=["langdetect", "fasttext"],
+        default="langdetect",
+        help="language detector for --language auto (fasttext needs the fasttext extra)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Clean scraped web text into a corpus, explaining every removal.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -142,12 +160,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="PATH", help="also write the run report as JSON to PATH; e.g. --report report.json"
     )
     g.add_argument(
+        "--lang",
+        metavar="CODES",
+        help="keep only documents detected as these languages (comma-separated; und = undetermined); e.g. --lang en,de",
+    )
+    g.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="show a progress bar on stderr (default: only on a terminal)",
     )
     _add_config_options(p)
+    _add_language_options(p)
 
     p = sub.add_parser(
         "explain",
@@ -165,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour the output (default: auto, on a terminal)",
     )
     _add_config_options(p)
+    _add_language_options(p)
 
     p = sub.add_parser(
         "rules",
@@ -209,6 +234,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         disable=disable,
         heuristics=not args.no_heuristics,
         max_removal_share=args.max_removal_share,
+        language=args.language,
+        lang_backend=args.lang_backend,
     )
 
 
@@ -225,7 +252,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
     report = Report()
     started = time.perf_counter()
     docs = read_docs(args.input, fmt, fields)
-    stream = run_pipeline(docs, [CleanStage(cleaner), EmptyStage(args.drop_empty)], report)
+    keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
+    if keep_langs and config.language != "auto":
+        raise UsageError("--lang filters on detected languages; it needs --language auto")
+    stages = [LangStage(cleaner, keep_langs), CleanStage(cleaner), EmptyStage(args.drop_empty)]
+    stream = run_pipeline(docs, stages, report)
     stream = _progress(stream, args.progress)
     if kind == "dir":
         _write_dir(stream, Path(args.output), report)
@@ -276,6 +307,9 @@ def _config_json(config: Config, cleaner: Cleaner) -> dict[str, Any]:
         "disable": sorted(config.disable),
         "heuristics": config.heuristics,
         "max_removal_share": config.max_removal_share,
+        "language": config.language,
+        "lang_backend": config.lang_backend,
+        "langdetect_seed": LANG_SEED,
         "packs": {p.path: p.sha256 for p in cleaner.ruleset.packs},
         "version": __version__,
     }

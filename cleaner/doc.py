@@ -66,6 +66,10 @@ class CleanResult:
     flags: list[str] = field(default_factory=list)
     words_in: int = 0
     words_removed: int = 0
+    #: Language the packs were chosen for (``und`` when unclear, ``None``
+    #: when no language was used), and the detector's confidence.
+    lang: str | None = None
+    lang_confidence: float | None = None
 
     @property
     def lines_removed(self) -> int:
@@ -91,3 +95,5 @@ class Doc:
     reason: str | None = None
     words_in: int = 0
     words_removed: int = 0
+    lang: str | None = None
+    lang_confidence: float | None = None

@@ -129,7 +129,7 @@ def _record_to_doc(record: dict[str, Any], where: str, fields: Fields) -> Doc:
 # --- writers ----------------------------------------------------------------
 
 #: Fields the cleaner adds to each output record.
-ADDED_FIELDS = ("lines_removed", "words_removed", "flags", "reason")
+ADDED_FIELDS = ("lines_removed", "words_removed", "flags", "reason", "lang", "lang_confidence")
 
 
 def doc_record(doc: Doc, fields: Fields) -> dict[str, Any]:
@@ -145,6 +145,9 @@ def doc_record(doc: Doc, fields: Fields) -> dict[str, Any]:
     record: dict[str, Any] = {fields.id: original_id, fields.text: doc.text, **rest}
     record["lines_removed"] = sum(1 for r in doc.removals if not r.is_span)
     record["words_removed"] = doc.words_removed
+    if doc.lang is not None:
+        record["lang"] = doc.lang
+        record["lang_confidence"] = doc.lang_confidence
     if doc.flags:
         record["flags"] = list(doc.flags)
     if doc.reason:

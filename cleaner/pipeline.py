@@ -27,6 +27,28 @@ class Stage(Protocol):
     def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]: ...
 
 
+class LangStage:
+    """Tag each document's language (see :mod:`cleaner.langid`) and, when
+    ``keep`` is given, drop the documents in other languages (counted as
+    ``docs_dropped.lang``; ``und`` is kept only if listed)."""
+
+    name = "lang"
+
+    def __init__(self, cleaner: Cleaner, keep: frozenset[str] | None = None) -> None:
+        self.cleaner = cleaner
+        self.keep = keep
+
+    def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]:
+        for doc in docs:
+            if doc.status == "kept":
+                doc.lang, doc.lang_confidence = self.cleaner.language_of(doc.text)
+                report.count(f"docs_lang.{doc.lang}")
+                if self.keep is not None and doc.lang not in self.keep:
+                    doc.status, doc.reason = "dropped", f"language {doc.lang} not in --lang"
+                    report.count("docs_dropped.lang")
+            yield doc
+
+
 class CleanStage:
     """Rule packs and heuristics, per document."""
 
@@ -37,7 +59,10 @@ class CleanStage:
 
     def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]:
         for doc in docs:
-            result = self.cleaner.clean(doc.text)
+            if doc.status != "kept":
+                yield doc
+                continue
+            result = self.cleaner.clean(doc.text, doc.lang, doc.lang_confidence)
             report.count("lines_in", sum(1 for ln in split_lines(doc.text) if ln.strip()))
             report.count("words_in", result.words_in)
             report.count("words_removed", result.words_removed)
@@ -69,7 +94,7 @@ class EmptyStage:
 
     def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]:
         for doc in docs:
-            if not doc.text.strip():
+            if doc.status == "kept" and not doc.text.strip():
                 doc.reason = "empty input" if doc.words_in == 0 else "empty after cleaning"
                 report.count("docs_empty")
                 if self.drop:

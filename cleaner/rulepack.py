@@ -52,6 +52,8 @@ RULE_KEYS = {
 }
 REQUIRED_KEYS = ("id", "category", "why", "action", "removes", "keeps")
 PACK_KEYS = {"name", "description", "language"}
+ANY_LANGUAGE = "any"
+LANG_RE = re.compile(r"^(?:any|[a-z]{2,3})$")
 ID_RE = re.compile(r"^[A-Z]{2,8}[0-9]{3}$")
 EMPTY_ALTERNATIVE_RE = re.compile(r"(?<!\\)\(\|[^)]|(?<!\\)\|\||(?<![\\(])\|\)")
 _WS_RE = re.compile(r"\s+")
@@ -220,6 +222,9 @@ class Pack:
     description: str
     rules: tuple[Rule, ...]
     sha256: str
+    #: ``any`` (applies to every document) or an ISO 639-1 code: the pack
+    #: applies only to documents tagged with that language.
+    language: str = ANY_LANGUAGE
 
 
 def load_pack(path: Path | str) -> Pack:
@@ -245,13 +250,30 @@ def load_pack(path: Path | str) -> Pack:
     if not isinstance(rules_data, list) or not rules_data:
         raise RulePackError(f"{label}: no [[rule]] tables")
     rules = tuple(Rule.from_dict(r, label) for r in rules_data)
+    language = meta.get("language", _folder_language(path))
+    if not isinstance(language, str) or not LANG_RE.match(language):
+        raise RulePackError(
+            f"{label}: [pack] language must be 'any' or an ISO 639-1 code such as 'de', got {language!r}"
+        )
     return Pack(
         path=label,
         name=str(meta.get("name", path.stem)),
         description=str(meta.get("description", "")),
         rules=rules,
         sha256=hashlib.sha256(raw).hexdigest(),
+        language=language,
     )
+
+
+def _folder_language(path: Path) -> str:
+    """A shipped pack's language is its folder's name (``rules/de/``); other
+    packs apply to every document unless ``[pack] language`` says otherwise."""
+    folder = path.resolve().parent
+    try:
+        shipped = folder.parent == default_rules_dir().resolve()
+    except RulePackError:
+        shipped = False
+    return folder.name if shipped and LANG_RE.match(folder.name) else ANY_LANGUAGE
 
 
 def default_rules_dir() -> Path:
@@ -297,6 +319,18 @@ class RuleSet:
 
     def categories(self) -> set[str]:
         return {r.category for r in self.rules}
+
+    def languages(self) -> list[str]:
+        """The languages that have packs of their own (``any`` excluded)."""
+        return sorted({p.language for p in self.packs} - {ANY_LANGUAGE})
+
+    def rules_for(self, language: str | None) -> tuple[Rule, ...]:
+        """Rules of the ``any`` packs plus those of ``language``'s packs, in
+        load order. ``None`` means every pack (a document of unknown
+        language in a run without language detection)."""
+        return tuple(
+            r for p in self.packs if language is None or p.language in (ANY_LANGUAGE, language) for r in p.rules
+        )
 
 
 def load_rules(paths: Sequence[Path | str] | None = None, *, include_default: bool = True) -> RuleSet:

@@ -59,6 +59,8 @@ def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         "meta": {"k": [1, 2]},
         "lines_removed": 1,
         "words_removed": 1,
+        "lang": "en",
+        "lang_confidence": 1.0,
     }
     assert got[1] == {
         "id": 7,
@@ -67,6 +69,8 @@ def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         "words_removed": 4,
         "reason": "empty after cleaning",
         "flags": ["removal_budget"],
+        "lang": "und",
+        "lang_confidence": 0.0,
     }
     assert got[2]["text"] == ARTICLE and got[2]["lines_removed"] == 0
     assert (
@@ -97,13 +101,36 @@ def test_drop_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert report["counts"]["docs_in"] == 2 and report["counts"]["docs_written"] == 1
 
 
+def test_language_filter_and_fixed_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    german = "Der Stadtrat hat am Montag beschlossen, die alte Brücke für zwei Jahre zu schließen."
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "en", "text": ARTICLE}, {"id": "de", "text": german}])
+    report = tmp_path / "r.json"
+    code, _, _ = run(
+        ["clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--lang", "de", "--report", str(report)], capsys
+    )
+    assert code == 0
+    assert [(r["id"], r["lang"]) for r in read_jsonl(tmp_path / "o.jsonl")] == [("de", "de")]
+    counts = json.loads(report.read_text())["counts"]
+    assert counts["docs_dropped.lang"] == 1 and counts["docs_lang.en"] == 1 and counts["docs_in"] == 2
+    code, _, _ = run(["clean", str(src), "-o", str(tmp_path / "f.jsonl"), "--language", "en"], capsys)
+    assert code == 0
+    assert [r.get("lang") for r in read_jsonl(tmp_path / "f.jsonl")] == ["en", "en"]
+    code, _, err = run(["clean", str(src), "-o", str(tmp_path / "g.jsonl"), "--language", "en", "--lang", "de"], capsys)
+    assert (code, err) == (
+        EXIT_USAGE,
+        "cleaner: error: --lang filters on detected languages; it needs --language auto\n",
+    )
+
+
 def test_custom_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [{"url": "u1", "body": f"Share this article\n{ARTICLE}"}])
     code, _, _ = run(
         ["clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--id-field", "url", "--text-field", "body"], capsys
     )
     assert code == 0
-    assert read_jsonl(tmp_path / "o.jsonl") == [{"url": "u1", "body": ARTICLE, "lines_removed": 1, "words_removed": 3}]
+    assert read_jsonl(tmp_path / "o.jsonl") == [
+        {"url": "u1", "body": ARTICLE, "lines_removed": 1, "words_removed": 3, "lang": "en", "lang_confidence": 1.0}
+    ]
 
 
 def test_folder_in_folder_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,7 +151,14 @@ def test_stdin_to_stdout(capsys: pytest.CaptureFixture[str], monkeypatch: pytest
         monkeypatch=monkeypatch,
     )
     assert code == 0
-    assert json.loads(out) == {"id": "s", "text": ARTICLE, "lines_removed": 1, "words_removed": 1}
+    assert json.loads(out) == {
+        "id": "s",
+        "text": ARTICLE,
+        "lines_removed": 1,
+        "words_removed": 1,
+        "lang": "en",
+        "lang_confidence": 1.0,
+    }
 
 
 def test_plain_text_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
