@@ -31,7 +31,7 @@ from cleaner.io import (
     safe_relpath,
 )
 from cleaner.langid import SEED as LANG_SEED
-from cleaner.pipeline import CleanStage, EmptyStage, LangStage, run_pipeline
+from cleaner.pipeline import CleanStage, EmptyStage, LangStage, Stage, run_pipeline
 from cleaner.report import Report
 from cleaner.rulepack import load_rules
 
@@ -255,7 +255,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
     if keep_langs and config.language != "auto":
         raise UsageError("--lang filters on detected languages; it needs --language auto")
-    stages = [LangStage(cleaner, keep_langs), CleanStage(cleaner), EmptyStage(args.drop_empty)]
+    stages: list[Stage] = [LangStage(cleaner, keep_langs), CleanStage(cleaner), EmptyStage(args.drop_empty)]
     stream = run_pipeline(docs, stages, report)
     stream = _progress(stream, args.progress)
     if kind == "dir":
