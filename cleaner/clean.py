@@ -20,7 +20,7 @@ from cleaner.errors import ReplayError, RulePackError, UsageError
 from cleaner.examples import check_example
 from cleaner.heuristics import REGISTRY, Heuristic
 from cleaner.langid import UNDETERMINED, detect_language
-from cleaner.page import Page, assemble, count_words, is_prose, split_lines
+from cleaner.page import Page, assemble, count_words, is_prose, is_sentence, split_lines
 from cleaner.rulepack import (
     BLOCK_MAX_LINES,
     BLOCK_MAX_WORDS,
@@ -77,16 +77,21 @@ class Cleaner:
             return None, None
         return self.config.language, None
 
-    def clean(self, text: str, lang: str | None = None, lang_confidence: float | None = None) -> CleanResult:
+    def clean(
+        self, text: str, lang: str | None = None, lang_confidence: float | None = None, extracted: bool = False
+    ) -> CleanResult:
         """Clean one text. ``lang`` picks the language packs; without it the
-        language comes from the config (detected, fixed, or every pack)."""
+        language comes from the config (detected, fixed, or every pack).
+        ``extracted`` says an extractor already kept only the main content
+        (HTML input): the page-layout heuristics are skipped."""
         if lang is None:
             lang, lang_confidence = self.language_of(text)
         rules = self.rules_for(lang)
         page = Page.from_text(text)
         apply_rules(page, rules)
         for h in self.heuristics:
-            apply_heuristic(page, h)
+            if not (extracted and h.layout):
+                apply_heuristic(page, h)
         words_in = sum(count_words(t) for t in page.originals)
         flags = []
         if words_in and _removed_words(page, words_in) > self.config.max_removal_share * words_in:
@@ -192,6 +197,8 @@ def _drop_blocks(page: Page, rule: Rule) -> None:
     for pos, i in enumerate(alive):
         if not page.is_alive(i) or not rule.matches(page.text(i)):
             continue
+        if rule.near_end and not _in_tail(page, i):
+            continue
         page.drop(i, rule.id, "block header")
         for j in alive[pos + 1 : pos + 1 + max_lines]:
             if count_words(page.text(j)) > max_words or not page.is_alive(j):
@@ -199,11 +206,24 @@ def _drop_blocks(page: Page, rule: Rule) -> None:
             page.drop(j, rule.id, f"in the block under line {i + 1}")
 
 
+def _in_tail(page: Page, i: int) -> bool:
+    """The ``near_end`` guard: fewer words of kept text after line ``i``
+    than before it."""
+    before = sum(count_words(page.text(j)) for j in page.alive() if j < i)
+    after = sum(count_words(page.text(j)) for j in page.alive() if j > i)
+    return after < before
+
+
 def teaser_or_prompt(text: str, max_words: int = TRAILER_MAX_WORDS) -> bool:
-    """What may follow a trailer marker: a short line, or one cut off with
-    an ellipsis (a teaser summary)."""
+    """What may follow a trailer marker: a line cut off with an ellipsis (a
+    teaser summary), or a short line that is not a full sentence of ten
+    words or more (article paragraphs can be short; headlines and prompts
+    rarely end like sentences)."""
     stripped = text.rstrip()
-    return count_words(stripped) <= max_words or stripped.endswith(("…", "..."))
+    if stripped.endswith(("…", "...")):
+        return True
+    n = count_words(stripped)
+    return n <= max_words and not (n >= 10 and is_sentence(stripped))
 
 
 def _cut_trailer(page: Page, rule: Rule) -> None:
@@ -211,6 +231,8 @@ def _cut_trailer(page: Page, rule: Rule) -> None:
     alive = page.alive()
     for pos, i in enumerate(alive):
         if not page.is_alive(i) or not rule.matches(page.text(i)):
+            continue
+        if rule.near_end and not _in_tail(page, i):
             continue
         tail = [j for j in alive[pos + 1 :] if page.is_alive(j)]
         blocker = next((j for j in tail if not teaser_or_prompt(page.text(j), max_words)), None)

@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from cleaner import __version__
 from cleaner.clean import Cleaner, example_failures
@@ -18,20 +18,10 @@ from cleaner.doc import Doc
 from cleaner.errors import EXIT_USAGE, CleanerError, UsageError
 from cleaner.explain import explain, render_row
 from cleaner.heuristics import REGISTRY
-from cleaner.io import (
-    STDIO,
-    Fields,
-    atomic_file,
-    check_output,
-    doc_record,
-    dump_json_line,
-    input_format,
-    output_kind,
-    read_docs,
-    safe_relpath,
-)
+from cleaner.io import Fields, check_output, input_format, open_writer, output_kind, read_docs
+from cleaner.io.formats import INPUT_FORMATS
 from cleaner.langid import SEED as LANG_SEED
-from cleaner.pipeline import CleanStage, EmptyStage, LangStage, Stage, run_pipeline
+from cleaner.pipeline import CleanStage, EmptyStage, ExtractStage, LangStage, Stage, run_pipeline
 from cleaner.report import Report
 from cleaner.rulepack import load_rules
 
@@ -133,14 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     g = p.add_argument_group("input and output")
     g.add_argument(
         "--input-format",
-        choices=["jsonl", "text"],
-        help="read IN (or stdin) as this format instead of guessing from the name; e.g. --input-format text",
+        choices=list(INPUT_FORMATS),
+        help="read IN (or stdin) as this format instead of guessing from its name and first bytes; e.g. --input-format text",
     )
     g.add_argument(
         "--text-field",
         default="text",
         metavar="NAME",
         help="JSONL field holding the text (default: text); e.g. --text-field body",
+    )
+    g.add_argument(
+        "--html-field",
+        default="html",
+        metavar="NAME",
+        help="JSONL/Parquet field holding raw HTML, used when a record has no text field (default: html)",
     )
     g.add_argument(
         "--id-field",
@@ -182,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("input", metavar="FILE", help="a text file, or - for stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of coloured text")
+    p.add_argument(
+        "--input-format",
+        choices=["text", "html"],
+        help="read FILE as plain text or as HTML (default: from the name, .html/.htm is HTML)",
+    )
     p.add_argument(
         "--color",
         choices=["auto", "always", "never"],
@@ -244,7 +245,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    fields = Fields(id=args.id_field, text=args.text_field)
+    fields = Fields(id=args.id_field, text=args.text_field, html=args.html_field)
     fmt = input_format(args.input, args.input_format)
     kind = output_kind(args.output)
     check_output(args.output, args.input, kind, args.overwrite)
@@ -255,16 +256,19 @@ def cmd_clean(args: argparse.Namespace) -> int:
     keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
     if keep_langs and config.language != "auto":
         raise UsageError("--lang filters on detected languages; it needs --language auto")
-    stages: list[Stage] = [LangStage(cleaner, keep_langs), CleanStage(cleaner), EmptyStage(args.drop_empty)]
+    stages: list[Stage] = [
+        ExtractStage(),
+        LangStage(cleaner, keep_langs),
+        CleanStage(cleaner),
+        EmptyStage(args.drop_empty),
+    ]
     stream = run_pipeline(docs, stages, report)
     stream = _progress(stream, args.progress)
-    if kind == "dir":
-        _write_dir(stream, Path(args.output), report)
-    elif args.output == STDIO:
-        _write_jsonl(stream, sys.stdout, fields, report)
-    else:
-        with atomic_file(Path(args.output)) as fh:
-            _write_jsonl(stream, fh, fields, report)
+    with open_writer(args.output, kind, fields) as writer:
+        for doc in stream:
+            if doc.status == "kept":
+                writer.write(doc)
+                report.count("docs_written")
     report.info["seconds"] = round(time.perf_counter() - started, 3)
     report.info["config"] = _config_json(config, cleaner)
     if args.report:
@@ -279,25 +283,6 @@ def _progress(stream: Iterator[Doc], wanted: bool | None) -> Iterator[Doc]:
     from tqdm import tqdm
 
     return iter(tqdm(stream, unit=" docs", file=sys.stderr, disable=False))
-
-
-def _write_jsonl(stream: Iterator[Doc], fh: IO[str], fields: Fields, report: Report) -> None:
-    for doc in stream:
-        if doc.status != "kept":
-            continue
-        fh.write(dump_json_line(doc_record(doc, fields)))
-        report.count("docs_written")
-
-
-def _write_dir(stream: Iterator[Doc], root: Path, report: Report) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    for doc in stream:
-        if doc.status != "kept":
-            continue
-        target = root / safe_relpath(doc.id)
-        with atomic_file(target) as fh:
-            fh.write(doc.text + "\n" if doc.text else "")
-        report.count("docs_written")
 
 
 def _config_json(config: Config, cleaner: Cleaner) -> dict[str, Any]:
@@ -317,9 +302,11 @@ def _config_json(config: Config, cleaner: Cleaner) -> dict[str, Any]:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     cleaner = Cleaner(config_from_args(args))
-    docs = read_docs(args.input, "text", Fields())
-    doc = next(iter(docs))
-    result = cleaner.clean(doc.text)
+    fmt = input_format(args.input, args.input_format)
+    if fmt not in ("text", "html"):
+        raise UsageError(f"{args.input}: explain takes one text or HTML document (got {fmt}); use --input-format text")
+    doc = next(iter(ExtractStage().run(read_docs(args.input, fmt, Fields()), Report())))
+    result = cleaner.clean(doc.text, extracted=doc.extracted_by is not None)
     rows = explain(doc.text, result)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     for row in rows:

@@ -81,7 +81,8 @@ class Doc:
     """A document moving through the pipeline.
 
     ``fields`` holds every input field other than the id and the text, passed
-    through to the output unchanged. ``status`` is ``kept`` or ``dropped``;
+    through to the output unchanged. ``html`` holds a page still to be
+    extracted. ``status`` is ``kept`` or ``dropped``;
     a dropped doc carries its ``reason``.
     """
 
@@ -97,3 +98,9 @@ class Doc:
     words_removed: int = 0
     lang: str | None = None
     lang_confidence: float | None = None
+    #: Raw HTML still to be extracted (``text`` is filled from it).
+    html: str | None = None
+    #: ``trafilatura`` or ``fallback`` for documents extracted from HTML.
+    extracted_by: str | None = None
+    #: What the extractor or the container found (title, author, date, url).
+    metadata: dict[str, Any] = field(default_factory=dict)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from cleaner.page import Hit, Page, count_words, is_prose, is_sentence
@@ -29,6 +30,10 @@ class Heuristic:
     removes: tuple[Any, ...]
     keeps: tuple[Any, ...]
     misses: tuple[Any, ...] = ()
+    #: Works on the layout of a flattened page (menus, sidebars and lists
+    #: around the article). Skipped on text an extractor (trafilatura)
+    #: already cut down to the main content, where it only costs recall.
+    layout: bool = False
     source: str = "cleaner/heuristics.py"
     action: str = "heuristic"
 
@@ -37,14 +42,20 @@ REGISTRY: dict[str, Heuristic] = {}
 
 
 def heuristic(
-    id: str, category: str, why: str, removes: list[Any], keeps: list[Any], misses: list[Any] | None = None
+    id: str,
+    category: str,
+    why: str,
+    removes: list[Any],
+    keeps: list[Any],
+    misses: list[Any] | None = None,
+    layout: bool = False,
 ) -> Callable[[HeuristicFn], HeuristicFn]:
     """Register a heuristic under ``id`` (see the module docstring)."""
 
     def register(fn: HeuristicFn) -> HeuristicFn:
         if id in REGISTRY:
             raise ValueError(f"heuristic id {id!r} registered twice")
-        REGISTRY[id] = Heuristic(id, category, why, fn, tuple(removes), tuple(keeps), tuple(misses or ()))
+        REGISTRY[id] = Heuristic(id, category, why, fn, tuple(removes), tuple(keeps), tuple(misses or ()), layout)
         return fn
 
     return register
@@ -111,7 +122,7 @@ def fused_caption_credit(page: Page) -> list[Hit]:
     # Compare neighbouring non-blank lines whether or not a rule already took
     # the credited copy: the caption above it goes either way.
     lines = [i for i in range(len(page)) if page.text(i).strip()]
-    for prev, cur in zip(lines, lines[1:]):
+    for prev, cur in pairwise(lines):
         head, text = page.text(prev).strip(), page.text(cur).strip()
         if count_words(head) < 2 or not text.startswith(head) or len(text) == len(head):
             continue
@@ -143,8 +154,14 @@ _CRUMB_ONLY_RE = re.compile(rf"^\s*(?:(?:{SECTION_WORDS})\s*(?:[>»/|›]\s*)?){
     "nav",
     "A chain of section names fused onto the start of a line (HomeNewsPutin: ...) is a breadcrumb trail: strip it, keep the rest.",
     removes=[
-        {"text": "HomeNewsPutin: We will not create a military alliance", "result": "Putin: We will not create a military alliance"},
-        {"text": "Home » World » Europe\nThe summit opened in Brussels on Monday.", "result": "The summit opened in Brussels on Monday."},
+        {
+            "text": "HomeNewsPutin: We will not create a military alliance",
+            "result": "Putin: We will not create a military alliance",
+        },
+        {
+            "text": "Home » World » Europe\nThe summit opened in Brussels on Monday.",
+            "result": "The summit opened in Brussels on Monday.",
+        },
     ],
     keeps=[
         "Home News Network said it would appeal the ruling.",
@@ -164,6 +181,215 @@ def fused_crumbs(page: Page) -> list[Hit]:
             hits.append(Hit(i, "fused breadcrumb", span=m.span("junk")))
         elif m and re.search(r"[>»/|›]", m.group("junk")):
             hits.append(Hit(i, "breadcrumb trail", span=m.span("junk")))
+    return hits
+
+
+# --- lists of items: comment threads and teasers with their metadata --------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?"
+#: A comment's header line: who wrote it ("jdoe says:", "Ann on May 2, 2019
+#: at 4:47 pm said:"). A bare "X said:" is a lead-in to a quote, not this.
+_COMMENT_AUTHOR_RE = re.compile(
+    rf"^\S.{{0,80}}?\s(?:says|wrote|writes)\s*:$|^\S.{{0,80}}?\bat\s+{_CLOCK}\s+(?:said|says|wrote)\s*:?$",
+    re.IGNORECASE,
+)
+#: A line that is only a time stamp, relative or absolute ("3 hours ago",
+#: "7H ago 08:51", "Wednesday November 20, 2019", "11/20/2019 01:14 PM").
+_STAMP_RE = re.compile(
+    rf"^(?:(?:updated|posted|published)\s*:?\s*)?(?:"
+    rf"\d+\s*(?:[smhd]|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)\s+ago\b"
+    rf"|(?:[a-z]+day,?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\.?\s+{_MONTH},?\s+\d{{4}})"
+    rf"|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}"
+    rf")(?:[\s,|@-]*(?:at\s+)?{_CLOCK})?(?:\s*[|·•,-]?\s*[\w ]{{0,20}})?$",
+    re.IGNORECASE,
+)
+#: An item's by-line ("By REUTERS", "By Jane Doe").
+_ITEM_BYLINE_RE = re.compile(r"^(?:by|von|por|par|di)\s+\S.{0,60}$", re.IGNORECASE)
+#: What opens a comment section ("34 responses to ...", "[ 167 comments ]").
+_COMMENT_HEADER_RE = re.compile(
+    r"^\W*(?:\d+\s+(?:comments?|responses?|replies|thoughts)\b.{0,200}|(?:top rated |latest |reader )?comments?"
+    r"|leave a (?:reply|comment).{0,40})\W*$",
+    re.IGNORECASE,
+)
+#: Marked items of a list are at most this many lines apart; comments, whose
+#: bodies run longer, at most ``COMMENT_MAX_GAP``.
+LIST_MAX_GAP = 6
+COMMENT_MAX_GAP = 20
+#: A list needs this many marked items ...
+LIST_MIN_ITEMS = 3
+#: ... and a teaser list's items average at most this many words (longer
+#: items are posts of a live blog or entries of a timeline: content).
+LIST_ITEM_MAX_WORDS = 70
+#: Lines of at least this many words are never taken as a teaser's title or
+#: summary around the list (a guard against cutting into the article).
+LIST_EDGE_MAX_WORDS = 45
+#: Text after a chain's first marker this many times longer than the other
+#: items' is the article under its own by-line, not the first item.
+LEAD_ARTICLE_FACTOR = 3
+
+
+def _item_marker(text: str) -> str | None:
+    """What kind of item metadata a line is, if any: a comment's author
+    line, a time stamp or an item's by-line."""
+    stripped = text.strip()
+    n = count_words(stripped)
+    if n > 20:
+        return None
+    if _COMMENT_AUTHOR_RE.match(stripped):
+        return "comment"
+    if _STAMP_RE.match(stripped):
+        return "stamp"
+    if n <= 6 and _ITEM_BYLINE_RE.match(stripped):
+        return "byline"
+    return None
+
+
+def _is_title(text: str) -> bool:
+    """A headline-like line: no sentence ending, or a short question."""
+    n = count_words(text)
+    stripped = text.rstrip()
+    return n >= 2 and (not is_sentence(stripped) or (stripped.endswith("?") and n <= 16))
+
+
+def _marker_groups(page: Page) -> list[tuple[list[int], bool]]:
+    """The page's item markers, adjacent ones merged: ``(line indices,
+    is_comment)``. Lines a rule took count too (a dropped date is still an
+    item's date)."""
+    groups: list[tuple[list[int], bool]] = []
+    prev = -2
+    pos = -1
+    for i in range(len(page)):
+        if not page.text(i).strip():
+            continue
+        pos += 1
+        kind = _item_marker(page.text(i))
+        if kind is None:
+            continue
+        if groups and pos - prev <= 1:
+            groups[-1][0].append(i)
+            groups[-1] = (groups[-1][0], groups[-1][1] or kind == "comment")
+        else:
+            groups.append(([i], kind == "comment"))
+        prev = pos
+    return groups
+
+
+Chain = tuple[bool, list[tuple[list[int], list[int]]]]
+
+
+def _chains(page: Page, groups: list[tuple[list[int], bool]]) -> list[Chain]:
+    """Runs of marker groups of one kind whose gaps (the alive lines between
+    them) are short: ``(is_comment, [(group, gap after it), ...])``."""
+    chains: list[Chain] = []
+    cur: list[tuple[list[int], list[int]]] = []
+    for k, (lines, comment) in enumerate(groups):
+        nxt = groups[k + 1] if k + 1 < len(groups) else None
+        gap = [] if nxt is None else [i for i in range(lines[-1] + 1, nxt[0][0]) if page.is_alive(i)]
+        cur.append((lines, gap))
+        limit = COMMENT_MAX_GAP if comment else LIST_MAX_GAP
+        if nxt is None or nxt[1] != comment or not 1 <= len(gap) <= limit:
+            if len(cur) >= LIST_MIN_ITEMS:
+                chains.append((comment, cur))
+            cur = []
+    return chains
+
+
+def _median(values: list[int]) -> int:
+    return sorted(values)[len(values) // 2]
+
+
+def _title_offset(page: Page, gap: list[int]) -> int:
+    """Where the next item starts inside the lines between two markers: at
+    its title, the first headline-like line after the previous item's text."""
+    for j, i in enumerate(gap):
+        if _is_title(page.text(i)) and (j == 0 or not _is_title(page.text(gap[j - 1]))):
+            return j
+    return len(gap)
+
+
+def _list_extent(page: Page, comment: bool, items: list[tuple[list[int], list[int]]]) -> tuple[int, int] | None:
+    """How many alive lines before the first marker and after the last one
+    belong to the list, or ``None`` when the chain does not look like a list
+    of teasers or comments."""
+    gaps = [gap for _, gap in items[:-1]]
+    if comment:
+        return 0, max(len(g) for g in gaps)
+    words = [sum(count_words(page.text(i)) for i in g) for g in gaps]
+    if sum(words) > LIST_ITEM_MAX_WORDS * len(gaps):
+        return None
+    if 3 * sum(1 for g in gaps if any(_is_title(page.text(i)) for i in g)) < 2 * len(gaps):
+        return None
+    offsets = [_title_offset(page, g) for g in gaps]
+    return _median([len(g) - o for g, o in zip(gaps, offsets, strict=True)]), _median(offsets)
+
+
+def _without_lead_article(page: Page, items: list[tuple[list[int], list[int]]]) -> list[tuple[list[int], list[int]]]:
+    """Drop the first marker of a chain when the text after it is much longer
+    than a list item's: it is the article's own by-line and date, followed
+    by a short article and then the list."""
+    words = [sum(count_words(page.text(i)) for i in gap) for _, gap in items[:-1]]
+    if len(words) >= 2 and words[0] > LEAD_ARTICLE_FACTOR * _median(words[1:]):
+        return items[1:]
+    return items
+
+
+def _short_run(page: Page, lines: list[int], limit: int) -> list[int]:
+    out = []
+    for i in lines[:limit]:
+        if count_words(page.text(i)) > LIST_EDGE_MAX_WORDS:
+            break
+        out.append(i)
+    return out
+
+
+@heuristic(
+    "LIST001",
+    "teaser",
+    "Three or more items in a row that each carry their own author line or time stamp (comments, or teasers with a by-line and date) are a list of other content, not the article.",
+    removes=[
+        "The bill passed on Tuesday, officials said.\n"
+        "- Police arrest two after student's death\n- By STAFF\n- 11/20/2019 01:14 PM\n"
+        "- Russia says strikes on Syria were wrong\n- By REUTERS\n- 11/20/2019 10:08 AM\n"
+        "- Eleven dead in air strike, reports say\n- By STAFF\n- 11/20/2019 09:39 AM",
+        "The team lost again on Monday night, its fourth defeat in a row.\n- 34 responses\n- jdoe says:\n"
+        "- It is over for this season.\n- fan99 says:\n- They need a new quarterback.\n- bob says:\n- Time to rebuild.",
+    ],
+    keeps=[
+        "The timeline of the crisis is short.\nMarch 3, 2019\nThe first cases were reported in the north of the country, where doctors said they had seen nothing like it.\n"
+        "March 9, 2019\nThe government closed schools in three provinces and asked people to stay at home.\n"
+        "March 20, 2019\nThe outbreak reached the capital, and hospitals there began to turn patients away.",
+        "In a letter, the mayor wrote:\nWe will rebuild the bridge.\nBy the end of 2020 the work was done.\nMay 2, 2021\nThe bridge opened to traffic.",
+    ],
+    layout=True,
+)
+def item_lists(page: Page) -> list[Hit]:
+    hits: list[Hit] = []
+    for comment, items in _chains(page, _marker_groups(page)):
+        if not comment:
+            items = _without_lead_article(page, items)
+            if len(items) < LIST_MIN_ITEMS:
+                continue
+        extent = _list_extent(page, comment, items)
+        if extent is None:
+            continue
+        lead, trail = extent
+        first, last = items[0][0][0], items[-1][0][-1]
+        alive = page.alive()
+        before = _short_run(page, [i for i in reversed(alive) if i < first], lead)
+        after = (
+            [i for i in alive if i > last][:trail]
+            if comment
+            else _short_run(page, [i for i in alive if i > last], trail)
+        )
+        if comment:
+            head = [i for i in reversed(alive) if i < first][:3]
+            before = next(([i for i in head if i >= h] for h in head if _COMMENT_HEADER_RE.match(page.text(h))), [])
+        region = set(before) | set(after) | {i for i in alive if first <= i <= last}
+        hits.extend(Hit(i, f"in a list of {len(items)} {'comments' if comment else 'items'}") for i in sorted(region))
     return hits
 
 
@@ -191,18 +417,47 @@ def _teaser_like(text: str) -> bool:
     keeps=[
         "The report lists three causes.\nRising costs\nThe costs rose by a third in two years, the report says.\nA shortage of staff\nHospitals lost staff to agencies.",
     ],
+    layout=True,
 )
 def teaser_blocks(page: Page) -> list[Hit]:
     hits: list[Hit] = []
+    for run in teaser_runs(page):
+        if not _inside_text(page, run[0], run[-1]):
+            hits.extend(Hit(j, f"teaser run of {len(run)} lines") for j in run)
+    return hits
+
+
+def teaser_runs(page: Page) -> list[list[int]]:
+    """Runs of ``TEASER_MIN_RUN`` or more headline-like alive lines."""
+    runs: list[list[int]] = []
     run: list[int] = []
     for i in [*page.alive(), None]:
         if i is not None and _teaser_like(page.text(i)):
             run.append(i)
             continue
         if len(run) >= TEASER_MIN_RUN:
-            hits.extend(Hit(j, f"teaser run of {len(run)} lines") for j in run)
+            runs.append(run)
         run = []
-    return hits
+    return runs
+
+
+def _neighbour(page: Page, i: int, step: int) -> int | None:
+    """The nearest non-blank line before (``step=-1``) or after line ``i``,
+    whether or not it was removed."""
+    j = i + step
+    while 0 <= j < len(page) and not page.text(j).strip():
+        j += step
+    return j if 0 <= j < len(page) else None
+
+
+def _inside_text(page: Page, first: int, last: int) -> bool:
+    """A list inside the article: the lines before and after it are prose
+    (a lead-in of 8+ words ending in ':' counts) and still kept; a list
+    under a header a rule removed ('Related') is not inside the text."""
+    before, after = _neighbour(page, first, -1), _neighbour(page, last, 1)
+    if before is None or after is None or not (page.is_alive(before) and page.is_alive(after)):
+        return False
+    return is_prose(page.text(before), PROSE_MIN_WORDS) and is_prose(page.text(after), PROSE_MIN_WORDS)
 
 
 # --- edges: lines outside the page's runs of content ------------------------
@@ -217,6 +472,9 @@ SHORT_SENTENCE_VALUE = 2
 #: Runs worth at least this share of the best run are kept too (articles
 #: split by a gallery or an embedded box).
 RUN_KEEP_SHARE = 0.25
+#: A single line of at most this many words between two kept runs is a
+#: subhead of the article and is kept with them (context, as in jusText).
+SUBHEAD_MAX_WORDS = 12
 
 
 def _line_value(text: str) -> int:
@@ -264,6 +522,7 @@ def content_runs(page: Page) -> list[tuple[int, int, int]]:
     keeps=[
         "The president said on Sunday that the two countries were not building an alliance.\nStrategic partnership\nHe added that cooperation was transparent and open to all of their neighbours.",
     ],
+    layout=True,
 )
 def edges(page: Page) -> list[Hit]:
     runs = content_runs(page)
@@ -271,4 +530,16 @@ def edges(page: Page) -> list[Hit]:
         return []
     top = max(r[0] for r in runs)
     keep = [(a, b) for value, a, b in runs if value >= RUN_KEEP_SHARE * top]
+    keep += _subheads_between(page, keep)
     return [Hit(i, "outside the main text") for i, _ in page.iter_alive() if not any(a <= i <= b for a, b in keep)]
+
+
+def _subheads_between(page: Page, keep: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Lone short lines between two kept runs (subheads), as ``(i, i)``."""
+    out = []
+    spans = sorted(keep)
+    for (_, end), (start, _) in pairwise(spans):
+        between = [i for i in range(end + 1, start) if page.is_alive(i)]
+        if len(between) == 1 and count_words(page.text(between[0])) <= SUBHEAD_MAX_WORDS:
+            out.append((between[0], between[0]))
+    return out

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from cleaner.doc import Removal
 
 _WORD_RE = re.compile(r"\w+")
+#: A white-space separated token with a letter or digit in it.
+_TOKEN_RE = re.compile(r"[^\s\w]*\w\S*")
 #: What a line of running text ends with: sentence punctuation, possibly
 #: followed by closing quotes or brackets.
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$|[\"”’»]$")
@@ -33,14 +35,33 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+#: Chinese and Japanese write without spaces: a run of ideographs or kana
+#: counts one word per this many characters (about a word's length there).
+CJK_CHARS_PER_WORD = 2
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
 def count_words(text: str) -> int:
     """Words as the cleaner counts them: white-space separated tokens that
-    contain a letter or digit.
+    contain a letter or digit; in Chinese and Japanese, every
+    ``CJK_CHARS_PER_WORD`` ideographs or kana count as a word.
 
     >>> count_words("Share — on Facebook!")
     3
+    >>> count_words("これが非常に困ったもの。")
+    6
     """
-    return sum(1 for tok in text.split() if _WORD_RE.search(tok))
+    if not _CJK_RE.search(text):
+        return len(_TOKEN_RE.findall(text))
+    n = 0
+    for tok in text.split():
+        cjk = _CJK_RE.findall(tok)
+        if not cjk:
+            n += 1 if _WORD_RE.search(tok) else 0
+            continue
+        rest = _CJK_RE.sub(" ", tok)
+        n += sum(-(-len(run) // CJK_CHARS_PER_WORD) for run in cjk) + sum(1 for w in rest.split() if _WORD_RE.search(w))
+    return n
 
 
 def is_sentence(text: str) -> bool:
@@ -126,7 +147,14 @@ class Page:
             if pos is None or pos != prev + 1:
                 orig = self.originals[i]
                 self.removals.append(
-                    Removal(line=i + 1, rule=rule, text=orig[run_start : prev + 1], start=run_start, end=prev + 1, detail=detail)
+                    Removal(
+                        line=i + 1,
+                        rule=rule,
+                        text=orig[run_start : prev + 1],
+                        start=run_start,
+                        end=prev + 1,
+                        detail=detail,
+                    )
                 )
                 if pos is not None:
                     run_start = pos
@@ -159,7 +187,7 @@ def assemble(texts: list[str], dropped: list[str | None]) -> str:
     """
     out: list[str] = []
     pending_blank = False
-    for text, gone in zip(texts, dropped):
+    for text, gone in zip(texts, dropped, strict=True):
         if gone is not None:
             continue
         if not text.strip():

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from cleaner.clean import Cleaner
 from cleaner.doc import Doc
+from cleaner.extract import extract_html
 from cleaner.page import count_words, split_lines
 from cleaner.report import Report
 
@@ -25,6 +26,23 @@ class Stage(Protocol):
     name: str
 
     def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]: ...
+
+
+class ExtractStage:
+    """HTML documents -> text with trafilatura (or the plain fallback); the
+    extractor's title/author/date/site go to the document's metadata."""
+
+    name = "extract"
+
+    def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]:
+        for doc in docs:
+            if doc.status == "kept" and doc.html is not None:
+                result = extract_html(doc.html, url=doc.metadata.get("url") or None)
+                doc.text, doc.html = result.text, None
+                doc.extracted_by = result.method
+                doc.metadata = {**result.metadata, **doc.metadata}  # the container (WARC) knows the url best
+                report.count(f"docs_extracted.{result.method}")
+            yield doc
 
 
 class LangStage:
@@ -62,7 +80,7 @@ class CleanStage:
             if doc.status != "kept":
                 yield doc
                 continue
-            result = self.cleaner.clean(doc.text, doc.lang, doc.lang_confidence)
+            result = self.cleaner.clean(doc.text, doc.lang, doc.lang_confidence, extracted=doc.extracted_by is not None)
             report.count("lines_in", sum(1 for ln in split_lines(doc.text) if ln.strip()))
             report.count("words_in", result.words_in)
             report.count("words_removed", result.words_removed)
@@ -99,19 +117,31 @@ class EmptyStage:
                 report.count("docs_empty")
                 if self.drop:
                     doc.status = "dropped"
-                    report.count(f"docs_dropped.{doc.reason.replace(' ', '_')}")
+                    report.count(f"docs_dropped.{_reason_key(doc.reason)}")
             yield doc
 
 
 def run_pipeline(docs: Iterable[Doc], stages: Sequence[Stage], report: Report) -> Iterator[Doc]:
-    """Chain the stages over ``docs`` (lazily: documents stream through)."""
+    """Chain the stages over ``docs`` (lazily: documents stream through).
+    Documents a reader yields already dropped (a WARC record that is not
+    HTML) are counted with their reason."""
 
     def counted(it: Iterable[Doc]) -> Iterator[Doc]:
         for doc in it:
             report.count("docs_in")
+            if doc.status == "dropped":
+                report.count(f"docs_dropped.{_reason_key(doc.reason)}")
             yield doc
 
     stream: Iterable[Doc] = counted(docs)
     for stage in stages:
         stream = stage.run(stream, report)
     return iter(stream)
+
+
+def _reason_key(reason: str | None) -> str:
+    """``not_html`` for "WARC record is not HTML (image/png)" and so on."""
+    text = (reason or "unknown").split(" (")[0].lower()
+    for prefix in ("warc record is ", "language "):
+        text = text.removeprefix(prefix)
+    return "_".join(text.split())[:40] or "unknown"

@@ -49,6 +49,7 @@ RULE_KEYS = {
     "aliases",
     "max_words",
     "max_lines",
+    "near_end",
 }
 REQUIRED_KEYS = ("id", "category", "why", "action", "removes", "keeps")
 PACK_KEYS = {"name", "description", "language"}
@@ -96,6 +97,7 @@ class Rule:
     aliases: tuple[str, ...] = ()
     max_words: int | None = None
     max_lines: int | None = None
+    near_end: bool = False
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -146,6 +148,10 @@ class Rule:
         for key in ("max_words", "max_lines"):
             if key in data and (not isinstance(data[key], int) or data[key] < 0):
                 raise fail(f"{key} must be a non-negative integer")
+        if not isinstance(data.get("near_end", False), bool):
+            raise fail("near_end must be true or false")
+        if data.get("near_end") and data["action"] not in ("drop-block", "cut-trailer"):
+            raise fail("near_end only applies to drop-block and cut-trailer rules")
         aliases = data.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) and ID_RE.match(a) for a in aliases):
             raise fail("aliases must be a list of rule ids")
@@ -164,6 +170,7 @@ class Rule:
             aliases=tuple(aliases),
             max_words=data.get("max_words"),
             max_lines=data.get("max_lines"),
+            near_end=data.get("near_end", False),
             raw=data,
         )
 

@@ -26,7 +26,7 @@ def run(
 ) -> tuple[int, str, str]:
     if stdin is not None:
         assert monkeypatch is not None
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"))
     code = main(argv)
     out, err = capsys.readouterr()
     return code, out, err
@@ -174,7 +174,10 @@ def test_plain_text_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytes
 @pytest.mark.parametrize(
     ("records", "message"),
     [
-        ('{"id": "a"}\n', "in.jsonl:1: record has no 'text' field (set the text field with --text-field)"),
+        (
+            '{"id": "a"}\n',
+            "in.jsonl:1: record has no 'text' field (set the text field with --text-field, or give HTML in 'html')",
+        ),
         ('{"text": "x"}\n', "in.jsonl:1: record has no 'id' field (set the id field with --id-field)"),
         ('{"id": "a", "text": 5}\n', "in.jsonl:1: 'text' must be a string, got int"),
         ('{"id": "a", "text": "x"}\nnot json\n', "in.jsonl:2: not valid JSON (Expecting value at column 1)"),
@@ -209,7 +212,10 @@ def test_bad_records_are_one_line_data_errors(
         ),
         (["clean", "missing.jsonl", "-o", "o.jsonl"], "missing.jsonl: no such file or folder"),
         (["clean", "in.jsonl"], "the following arguments are required: -o/--output (see `cleaner clean --help`)"),
-        (["clean", "in.jsonl", "-o", "o.csv"], "o.csv: output must be a folder, a .jsonl file or - (stdout)"),
+        (
+            ["clean", "in.jsonl", "-o", "o.csv"],
+            "o.csv: output must be a folder, a .jsonl(.gz/.zst) or .parquet file, or - (stdout)",
+        ),
         (
             ["clean", "in.jsonl", "-o", "o.jsonl", "--disable", "NOPE001"],
             "--disable: unknown rule id or category NOPE001 (see `cleaner rules list`)",

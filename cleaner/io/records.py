@@ -1,0 +1,110 @@
+"""Documents <-> records: field names, the output record, safe file names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cleaner.doc import Doc
+from cleaner.errors import InputError
+
+#: Fields the cleaner adds to each output record.
+ADDED_FIELDS = (
+    "lines_removed",
+    "words_removed",
+    "flags",
+    "reason",
+    "lang",
+    "lang_confidence",
+    "extracted_by",
+    "metadata",
+)
+TEXT_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Names of the id, text and HTML fields of records."""
+
+    id: str = "id"
+    text: str = "text"
+    html: str = "html"
+
+
+def record_to_doc(record: dict[str, Any], where: str, fields: Fields) -> Doc:
+    """A document from a JSONL/Parquet record: ``id`` plus ``text`` (or
+    ``html``, extracted later); every other field is passed through."""
+    if fields.id not in record:
+        raise InputError(f"{where}: record has no {fields.id!r} field (set the id field with --id-field)")
+    has_text = record.get(fields.text) is not None
+    if not has_text and record.get(fields.html) is None:
+        raise InputError(
+            f"{where}: record has no {fields.text!r} field (set the text field with --text-field, "
+            f"or give HTML in {fields.html!r})"
+        )
+    doc_id = record[fields.id]
+    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool):
+        raise InputError(f"{where}: {fields.id!r} must be a string or an integer, got {type(doc_id).__name__}")
+    key = fields.text if has_text else fields.html
+    value = record[key]
+    if not isinstance(value, str):
+        raise InputError(f"{where}: {key!r} must be a string, got {type(value).__name__}")
+    rest = {k: v for k, v in record.items() if k not in (fields.id, fields.text)}
+    if has_text:
+        return Doc(id=str(doc_id), text=value, fields={"__id__": doc_id, **rest}, source=where)
+    return Doc(id=str(doc_id), text="", html=value, fields={"__id__": doc_id, **rest}, source=where)
+
+
+def doc_record(doc: Doc, fields: Fields) -> dict[str, Any]:
+    """The output record of a document: the input fields unchanged, the
+    cleaned text, removal counts, language, and flags/reason/extraction
+    details when there are any."""
+    rest = dict(doc.fields)
+    original_id = rest.pop("__id__", doc.id)
+    clash = sorted(set(rest) & set(ADDED_FIELDS))
+    if clash:
+        raise InputError(
+            f"{doc.source}: input already has field(s) {', '.join(clash)}, which cleaner writes; rename them first"
+        )
+    record: dict[str, Any] = {fields.id: original_id, fields.text: doc.text, **rest}
+    record["lines_removed"] = sum(1 for r in doc.removals if not r.is_span)
+    record["words_removed"] = doc.words_removed
+    if doc.lang is not None:
+        record["lang"] = doc.lang
+        record["lang_confidence"] = doc.lang_confidence
+    if doc.flags:
+        record["flags"] = list(doc.flags)
+    if doc.reason:
+        record["reason"] = doc.reason
+    if doc.extracted_by:
+        record["extracted_by"] = doc.extracted_by
+        record["metadata"] = dict(sorted(doc.metadata.items()))
+    return record
+
+
+def dump_json_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def safe_relpath(doc_id: str) -> Path:
+    """A relative output path for a document id that can never leave the
+    output folder: ``..``, absolute parts and odd characters are encoded.
+    HTML inputs get a ``.txt`` name (``a.html`` -> ``a.html.txt``).
+
+    >>> safe_relpath("news/a.txt").as_posix(), safe_relpath("../../etc/passwd").as_posix()
+    ('news/a.txt', '%2E%2E/%2E%2E/etc/passwd.txt')
+    """
+    parts = []
+    for part in doc_id.replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        safe = "".join(c if (c.isalnum() or c in "-_. ") and c != "%" else f"%{ord(c):02X}" for c in part)
+        if set(safe) == {"."}:
+            safe = "".join(f"%{ord(c):02X}" for c in safe)
+        parts.append(safe)
+    if not parts:
+        parts = ["%00"]
+    rel = Path(*parts)
+    return rel if rel.suffix.lower() == TEXT_SUFFIX else rel.with_name(rel.name + TEXT_SUFFIX)
