@@ -20,6 +20,7 @@ from cleaner.errors import ReplayError, RulePackError, UsageError
 from cleaner.examples import check_example
 from cleaner.heuristics import REGISTRY, Heuristic
 from cleaner.langid import UNDETERMINED, detect_language
+from cleaner.matcher import LineMatcher
 from cleaner.page import Page, assemble, count_words, is_prose, is_sentence, split_lines
 from cleaner.rulepack import (
     BLOCK_MAX_LINES,
@@ -55,7 +56,7 @@ class Cleaner:
         _check_disable(config.disable, ruleset.rules, list(REGISTRY.values()))
         off = config.disable
         self._enabled = {r.id for r in ruleset.rules if not ({r.id, r.category, *r.aliases} & off)}
-        self._by_language: dict[str | None, list[Rule]] = {}
+        self._by_language: dict[str | None, tuple[list[Rule], LineMatcher]] = {}
         self.rules = [r for r in ruleset.rules if r.id in self._enabled]
         self.heuristics = [h for h in heuristics if not ({h.id, h.category} & off)]
         if config.language not in ("auto", "all") and not LANG_RE.match(config.language):
@@ -64,9 +65,13 @@ class Cleaner:
     def rules_for(self, lang: str | None) -> list[Rule]:
         """The enabled rules for a document of language ``lang``. Documents
         of undetermined language (short or mixed texts) get every pack."""
+        return self._prepared(lang)[0]
+
+    def _prepared(self, lang: str | None) -> tuple[list[Rule], LineMatcher]:
         if lang not in self._by_language:
             packs_lang = None if lang == UNDETERMINED else lang
-            self._by_language[lang] = [r for r in self.ruleset.rules_for(packs_lang) if r.id in self._enabled]
+            rules = [r for r in self.ruleset.rules_for(packs_lang) if r.id in self._enabled]
+            self._by_language[lang] = (rules, LineMatcher([r for r in rules if r.action == "drop-line"]))
         return self._by_language[lang]
 
     def language_of(self, text: str) -> tuple[str | None, float | None]:
@@ -86,9 +91,9 @@ class Cleaner:
         (HTML input): the page-layout heuristics are skipped."""
         if lang is None:
             lang, lang_confidence = self.language_of(text)
-        rules = self.rules_for(lang)
+        rules, matcher = self._prepared(lang)
         page = Page.from_text(text)
-        apply_rules(page, rules)
+        apply_rules(page, rules, matcher)
         for h in self.heuristics:
             if not (extracted and h.layout):
                 apply_heuristic(page, h)
@@ -166,37 +171,48 @@ def example_failures(item: Rule | Heuristic, kinds: Sequence[str] = ("removes", 
 # --- applying rules ---------------------------------------------------------
 
 
-def apply_rules(page: Page, rules: Sequence[Rule]) -> None:
+def apply_rules(page: Page, rules: Sequence[Rule], matcher: LineMatcher | None = None) -> None:
     """Apply rules by action, in this order: span strips, line drops, blocks,
-    trailers, so each later action sees what the earlier ones removed."""
+    trailers, so each later action sees what the earlier ones removed.
+    ``matcher`` is the one-pass matcher of the ``drop-line`` rules among
+    ``rules`` (built here when not given)."""
     for rule in rules:
         if rule.action == "strip-span":
             for i, text in page.iter_alive():
                 span = rule.span(text)
                 if span:
                     page.strip(i, span[0], span[1], rule.id)
-    drops = [r for r in rules if r.action == "drop-line"]
-    if drops:
+    if matcher is None:
+        matcher = LineMatcher([r for r in rules if r.action == "drop-line"])
+    if matcher.rules:
         for i, text in page.iter_alive():
-            for rule in drops:
-                if rule.matches(text):
-                    page.drop(i, rule.id)
-                    break
-    for rule in rules:
+            hit = matcher.first_match(text)
+            if hit is not None:
+                page.drop(i, hit.id)
+    marker_rules = [r for r in rules if r.action in ("drop-block", "cut-trailer")]
+    if not marker_rules:
+        return
+    # One pass finds the lines where any block or trailer rule may fire;
+    # each rule then only looks at those lines.
+    markers = LineMatcher(marker_rules)
+    candidates = [i for i, text in page.iter_alive() if markers.any_match(text)]
+    for rule in marker_rules:
         if rule.action == "drop-block":
-            _drop_blocks(page, rule)
-    for rule in rules:
+            _drop_blocks(page, rule, candidates)
+    for rule in marker_rules:
         if rule.action == "cut-trailer":
-            _cut_trailer(page, rule)
+            _cut_trailer(page, rule, candidates)
 
 
-def _drop_blocks(page: Page, rule: Rule) -> None:
+def _drop_blocks(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
     max_words = BLOCK_MAX_WORDS if rule.max_words is None else rule.max_words
     max_lines = BLOCK_MAX_LINES if rule.max_lines is None else rule.max_lines
     alive = page.alive()
-    for pos, i in enumerate(alive):
-        if not page.is_alive(i) or not rule.matches(page.text(i)):
+    where = {i: pos for pos, i in enumerate(alive)}
+    for i in candidates:
+        if i not in where or not page.is_alive(i) or not rule.matches(page.text(i)):
             continue
+        pos = where[i]
         if rule.near_end and not _in_tail(page, i):
             continue
         page.drop(i, rule.id, "block header")
@@ -226,12 +242,14 @@ def teaser_or_prompt(text: str, max_words: int = TRAILER_MAX_WORDS) -> bool:
     return n <= max_words and not (n >= 10 and is_sentence(stripped))
 
 
-def _cut_trailer(page: Page, rule: Rule) -> None:
+def _cut_trailer(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
     max_words = TRAILER_MAX_WORDS if rule.max_words is None else rule.max_words
     alive = page.alive()
-    for pos, i in enumerate(alive):
-        if not page.is_alive(i) or not rule.matches(page.text(i)):
+    where = {i: pos for pos, i in enumerate(alive)}
+    for i in candidates:
+        if i not in where or not page.is_alive(i) or not rule.matches(page.text(i)):
             continue
+        pos = where[i]
         if rule.near_end and not _in_tail(page, i):
             continue
         tail = [j for j in alive[pos + 1 :] if page.is_alive(j)]

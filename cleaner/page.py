@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cleaner.doc import Removal
 
@@ -41,6 +42,7 @@ CJK_CHARS_PER_WORD = 2
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def count_words(text: str) -> int:
     """Words as the cleaner counts them: white-space separated tokens that
     contain a letter or digit; in Chinese and Japanese, every

@@ -42,7 +42,7 @@ def test_unknown_key(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace('action = "drop-line"', 'action = "drop-line"\nseverity = "high"'))
     assert error_of(path) == (
         f"{path}: rule 'TEST001': unknown key(s) severity (allowed: action, aliases, anchor, category, id, keeps, "
-        "literals, match, max_lines, max_words, misses, removes, why)"
+        "literals, match, max_lines, max_words, misses, near_end, removes, why)"
     )
 
 
