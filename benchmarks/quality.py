@@ -10,6 +10,7 @@ docs/s (cleaning calls only). Floors for pinned systems live in
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 import time
@@ -23,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_BENCH = REPO.parent / "shared/bench/quality-dev"
 DEFAULT_BASELINE = HERE / "baseline.json"
-TASK = "text"
+TASKS = ("text", "html")
 GATED = ("sh4_f1", "sh4_p", "sh4_r")
 TOLERANCE = 0.0005
 DECIMALS = 4
@@ -35,6 +36,8 @@ Cleaner = Callable[[str], str]
 SYSTEMS: dict[str, Callable[[], Cleaner]] = {}
 """Registry: system name -> factory returning the cleaning function."""
 PINNED: set[str] = set()
+SYSTEM_TASK: dict[str, str] = {}
+"""The task each system runs: ``text`` (flattened pages) or ``html`` (raw pages)."""
 """Systems whose scores --update-baseline pins as floors."""
 
 
@@ -46,13 +49,16 @@ class DataError(Exception):
     """The benchmark or the baseline file is missing or malformed."""
 
 
-def system(name: str, *, pinned: bool = False) -> Callable[[Callable[[], Cleaner]], Callable[[], Cleaner]]:
-    """Register a factory under `name`; `pinned` systems get floors in the baseline."""
+def system(
+    name: str, *, pinned: bool = False, task: str = "text"
+) -> Callable[[Callable[[], Cleaner]], Callable[[], Cleaner]]:
+    """Register a factory under `name` for `task`; `pinned` systems get floors in the baseline."""
 
     def register(factory: Callable[[], Cleaner]) -> Callable[[], Cleaner]:
         if name in SYSTEMS:
             raise ValueError(f"system {name!r} registered twice")
         SYSTEMS[name] = factory
+        SYSTEM_TASK[name] = task
         if pinned:
             PINNED.add(name)
         return factory
@@ -125,6 +131,47 @@ def _cleaner() -> Cleaner:
     return lambda text: clean_text(text).text
 
 
+def _import_cleaner() -> None:
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))  # score the working tree's package
+
+
+@system("visible-text", task="html")
+def _visible_text() -> Cleaner:
+    _import_cleaner()
+    from cleaner.extract import render_text
+
+    return render_text
+
+
+def _trafilatura(**settings: bool) -> Cleaner:
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise Unavailable(f"trafilatura does not import: {exc}") from exc
+    return lambda html: trafilatura.extract(html, deduplicate=False, include_comments=False, **settings) or ""
+
+
+@system("trafilatura", task="html")
+def _trafilatura_defaults() -> Cleaner:
+    return _trafilatura()
+
+
+@system("trafilatura-precision", task="html")
+def _trafilatura_precision() -> Cleaner:
+    return _trafilatura(favor_precision=True)
+
+
+@system("cleaner-html", pinned=True, task="html")
+def _cleaner_html() -> Cleaner:
+    _import_cleaner()
+    from cleaner.clean import Cleaner as Engine
+    from cleaner.extract import extract_html
+
+    engine = Engine()
+    return lambda html: engine.clean(extract_html(html).text, extracted=True).text
+
+
 # --- data --------------------------------------------------------------------
 
 
@@ -134,6 +181,7 @@ class Page:
     url: str
     text: str
     gold: str
+    html: str = ""
 
 
 @dataclass
@@ -152,8 +200,8 @@ def _read(path: Path) -> str:
         raise DataError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def load_pages(bench: Path) -> list[Page]:
-    """The TEXT task's pages from `bench`, sorted by id."""
+def load_pages(bench: Path, with_html: bool = False) -> list[Page]:
+    """The pages from `bench`, sorted by id (with their HTML if asked)."""
     manifest = bench / "manifest.jsonl"
     pages = []
     for n, line in enumerate(_read(manifest).splitlines(), 1):
@@ -166,7 +214,13 @@ def load_pages(bench: Path) -> list[Page]:
             raise DataError(f"{manifest}:{n}: bad manifest entry ({exc})") from exc
         text = _read(bench / "text" / f"{page_id}.txt")
         gold = _read(bench / "gold" / f"{page_id}.txt")
-        pages.append(Page(page_id, url, text, gold))
+        html = ""
+        if with_html:
+            try:
+                html = gzip.decompress((bench / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
+            except OSError as exc:
+                raise DataError(f"cannot read the HTML of {page_id}: {exc}") from exc
+        pages.append(Page(page_id, url, text, gold, html))
     if not pages:
         raise DataError(f"{manifest} lists no pages")
     return sorted(pages, key=lambda p: p.id)
@@ -178,8 +232,9 @@ def run_system(name: str, clean: Cleaner, pages: Sequence[Page]) -> Result:
     seconds = 0.0
     for page in pages:
         start = time.perf_counter()
+        source = page.html if SYSTEM_TASK[name] == "html" else page.text
         try:
-            outputs[page.id] = clean(page.text)
+            outputs[page.id] = clean(source)
         except Exception:
             print(f"system {name!r} failed on page {page.id}", file=sys.stderr)
             raise
@@ -259,7 +314,7 @@ def check_floors(
     ok, fail = [], []
     for key, floors in sorted(baseline.items()):
         task, _, name = key.partition("/")
-        if task != TASK or name not in selected:
+        if name not in selected or task != SYSTEM_TASK.get(name):
             continue
         if name not in results:
             fail.append(f"FAIL {key}: system unavailable, its floors cannot be checked")
@@ -279,7 +334,7 @@ def updated_baseline(baseline: Baseline, results: dict[str, Result]) -> tuple[Ba
     new = {key: dict(floors) for key, floors in baseline.items()}
     lowered = []
     for name in sorted(set(results) & PINNED):
-        key = f"{TASK}/{name}"
+        key = f"{SYSTEM_TASK[name]}/{name}"
         entry = {m: round(results[name].summary[m], DECIMALS) for m in GATED}
         for metric, value in entry.items():
             old = baseline.get(key, {}).get(metric)
@@ -311,7 +366,7 @@ file missing or malformed.
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quality.py",
-        description="Score text cleaners on the quality-dev benchmark (TEXT task).",
+        description="Score cleaners on the quality-dev benchmark (TEXT and HTML tasks).",
         epilog=EPILOG.format(systems=", ".join(SYSTEMS), pinned=", ".join(sorted(PINNED)), tol=TOLERANCE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -418,10 +473,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.out is not None and args.out.resolve().is_relative_to(bench):
             parser.error(f"--out {args.out} is inside the benchmark folder; pick another folder")
         baseline = load_baseline(args.baseline)
-        pages = load_pages(bench)
+        pages = load_pages(bench, with_html=any(SYSTEM_TASK[n] == "html" for n in names))
         results = score_all(names, pages)
-        print(f"quality-dev {TASK} task: {len(pages)} pages from {bench}")
-        print(format_table([results[n] for n in names if n in results]))
+        for task in TASKS:
+            rows = [results[n] for n in names if n in results and SYSTEM_TASK[n] == task]
+            if rows:
+                print(f"quality-dev {task.upper()} task: {len(pages)} pages from {bench}")
+                print(format_table(rows))
         if args.out is not None:
             for res in results.values():
                 write_outputs(args.out, res, pages)

@@ -1,13 +1,13 @@
 """HTML -> text lines, with trafilatura first and a plain rendering as the
 fallback. The rule packs then clean the lines like any scraped text.
 
-Settings were chosen on the dev benchmark (``benchmarks/quality.py --task
-html``), not by taste: trafilatura with ``favor_precision`` followed by the
-rule packs scored sh4 F1 0.960 (P 0.961, R 0.967), against 0.954 for the
+Settings were chosen on the dev benchmark (``benchmarks/quality.py``, HTML
+task), not by taste: trafilatura with ``favor_precision`` followed by the
+rule packs scored sh4 F1 0.960 (P 0.961, R 0.968), against 0.954 for the
 defaults + packs and 0.955 for trafilatura's defaults alone; ``favor_recall``
-+ packs was no better than the defaults. The packs take the last junk; the
-page-layout heuristics are skipped on extracted text (they cost recall
-there). trafilatura's duplicate cache stays off (``deduplicate=False``), so
++ packs was no better than the defaults. The page-layout heuristics
+(repeats, teaser runs, lists, edges) are skipped on extracted text: there
+they only cost recall (0.957 with them). trafilatura's duplicate cache stays off (``deduplicate=False``), so
 the output of a page does not depend on the pages seen before it.
 
 >>> page = "<html><body><nav>Home</nav><article><h1>Title</h1><p>First paragraph.</p><p>Second one.</p></article></body></html>"

@@ -80,6 +80,7 @@ def _norm(text: str) -> str:
         "The first point is cost.\nThe second point is time.\nBoth matter.",
         "* * *\nPart two begins here.\n* * *",
     ],
+    layout=True,
 )
 def repeated_lines(page: Page) -> list[Hit]:
     seen: dict[str, int] = {}
