@@ -1,0 +1,145 @@
+"""LSH banding on signature arrays, the S-curve, and union-find.
+
+The index is a set of arrays, not a hash table of Python objects: for each
+band, the band's ``rows`` signature values are folded into one 64-bit key,
+the keys are sorted, and documents with equal keys become candidate pairs.
+Only one band's keys live at a time, so memory stays near 16 bytes per
+document plus the candidate pairs (datasketch's ``MinHashLSH`` keeps a bytes
+object per document and band in dicts of sets).
+
+>>> optimal_params(0.8, 128)
+(9, 13)
+>>> [(j, round(p, 3)) for j, p in s_curve(9, 13, (0.5, 0.8, 0.9))]
+[(0.5, 0.001), (0.8, 0.399), (0.9, 0.929)]
+>>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [5, 6, 7, 8]], dtype=np.uint32)
+>>> band_candidates(sigs, bands=2, rows=2).tolist()
+[[0, 1]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+#: Buckets larger than this yield a star and a chain of pairs instead of all pairs.
+MAX_BUCKET_PAIRS = 64
+_GRID = np.linspace(0.0, 1.0, 2001)
+_M1 = np.uint64(0xFF51AFD7ED558CCD)
+_M2 = np.uint64(0xC4CEB9FE1A85EC53)
+_S33 = np.uint64(33)
+
+
+def candidate_probability(j: np.ndarray | float, bands: int, rows: int) -> np.ndarray:
+    """P(two documents of Jaccard ``j`` share at least one band): ``1 - (1 - j^rows)^bands``."""
+    return np.asarray(1.0 - (1.0 - np.power(j, rows)) ** bands, dtype=np.float64)
+
+
+def s_curve(
+    bands: int, rows: int, js: Iterable[float] = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+) -> list[tuple[float, float]]:
+    """``(J, P(candidate | J))`` for a few Jaccard values, for the report and the CLI."""
+    return [(float(j), float(candidate_probability(j, bands, rows))) for j in js]
+
+
+def _area(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Trapezoid rule along the last axis."""
+    return np.asarray(((y[..., 1:] + y[..., :-1]) * np.diff(x) / 2).sum(axis=-1))
+
+
+def optimal_params(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5) -> tuple[int, int]:
+    """``(bands, rows)`` with ``bands * rows <= num_perm`` minimising the weighted
+    false-positive area (below ``threshold``) plus false-negative area (above it)
+    of the S-curve. Ties go to the first pair in (bands, rows) order."""
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be in (0, 1), got {threshold!r}")
+    if num_perm < 1:
+        raise ValueError(f"num_perm must be >= 1, got {num_perm!r}")
+    combos = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)])
+    below, above = _GRID[_GRID <= threshold], _GRID[_GRID >= threshold]
+    lo = np.append(below, threshold) if below[-1] < threshold else below
+    hi = np.insert(above, 0, threshold) if above[0] > threshold else above
+    b, r = combos[:, :1], combos[:, 1:]
+    fp = _area(1.0 - (1.0 - lo[None, :] ** r) ** b, lo)
+    fn = _area((1.0 - hi[None, :] ** r) ** b, hi)
+    best = int(np.argmin(fp * fp_weight + fn * fn_weight))
+    return int(combos[best, 0]), int(combos[best, 1])
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser (wrapping arithmetic is intended)."""
+    h = h ^ (h >> _S33)
+    h = h * _M1
+    h = h ^ (h >> _S33)
+    h = h * _M2
+    return np.asarray(h ^ (h >> _S33))
+
+
+def band_keys(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """One uint64 key per document for band ``band`` (its ``rows`` columns folded)."""
+    key = np.full(len(sigs), band + 1, dtype=np.uint64)
+    for col in range(band * rows, (band + 1) * rows):
+        key = _mix(key ^ sigs[:, col].astype(np.uint64))
+    return key
+
+
+def _bucket_pairs(members: np.ndarray) -> np.ndarray:
+    """All pairs of a small bucket; a star on the first member plus a chain for a big one."""
+    m = len(members)
+    if m <= MAX_BUCKET_PAIRS:
+        i, j = np.triu_indices(m, k=1)
+        return np.stack([members[i], members[j]], axis=1)
+    star = np.stack([np.full(m - 1, members[0]), members[1:]], axis=1)
+    chain = np.stack([members[1:-1], members[2:]], axis=1)
+    return np.concatenate([star, chain])
+
+
+def band_candidates(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Candidate pairs ``(i, j)``, ``i < j``, row indices into ``sigs`` sharing
+    at least one band; unique and sorted, as an int64 array of shape (k, 2)."""
+    if bands * rows > sigs.shape[1]:
+        raise ValueError(f"bands * rows = {bands} * {rows} exceeds the {sigs.shape[1]} signature columns")
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    for band in range(bands):
+        keys = band_keys(sigs, band, rows)
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sizes = np.diff(np.r_[starts, len(keys)])
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            found.append(_bucket_pairs(np.sort(order[start : start + size])))
+    pairs = np.concatenate(found).astype(np.int64)
+    codes = np.unique(pairs[:, 0] * len(sigs) + pairs[:, 1])
+    return np.stack([codes // max(len(sigs), 1), codes % max(len(sigs), 1)], axis=1)
+
+
+class UnionFind:
+    """Disjoint sets over ``0..n-1``; each root is its set's smallest member.
+
+    >>> uf = UnionFind(4)
+    >>> uf.union(3, 1); uf.union(1, 2)
+    >>> [uf.find(i) for i in range(4)]
+    [0, 1, 1, 1]
+    """
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[int]]:
+        """Sets of two or more members, each sorted, ordered by smallest member."""
+        out: dict[int, list[int]] = {}
+        for x in range(len(self.parent)):
+            out.setdefault(self.find(x), []).append(x)
+        return [members for members in out.values() if len(members) > 1]
