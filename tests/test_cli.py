@@ -61,6 +61,8 @@ def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         "words_removed": 1,
         "lang": "en",
         "lang_confidence": 1.0,
+        "dup_cluster": got[0]["dup_cluster"],
+        "dup_count": 1,
     }
     assert got[1] == {
         "id": 7,
@@ -73,10 +75,14 @@ def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         "lang_confidence": 0.0,
     }
     assert got[2]["text"] == ARTICLE and got[2]["lines_removed"] == 0
-    assert (
-        err
-        == "cleaner: 3 documents in, 3 written, 0 dropped, 1 empty, 1 over the removal budget, removed 3 of 5 lines and 5 of 39 words (13%)\n"
-    )
+    # the same article twice: flagged as a copy of the first (dedup is on by default)
+    assert (got[2]["duplicate_of"], got[2]["dup_cluster"], got[2]["dup_jaccard"]) == ("b", got[0]["dup_cluster"], 1.0)
+    assert err.splitlines() == [
+        "cleaner: 3 documents in, 3 written, 0 dropped, 1 empty, 1 over the removal budget, "
+        "removed 3 of 5 lines and 5 of 39 words (13%)",
+        "cleaner: dedup (flag): 1 near-duplicates in 1 clusters; threshold 0.4, 32 bands x 4 rows, P(candidate) "
+        "J=0.2: 0.05, J=0.3: 0.23, J=0.4: 0.56, J=0.5: 0.87, J=0.6: 0.99, J=0.7: 1.00, J=0.8: 1.00, J=0.9: 1.00",
+    ]
 
 
 def test_jsonl_keys_sorted_and_output_deterministic(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

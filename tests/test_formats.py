@@ -135,8 +135,8 @@ def test_parquet_in_and_out_passes_columns_through(tmp_path: Path, capsys: pytes
     out = pq.read_table(tmp_path / "out.parquet").to_pylist()
     assert [r["id"] for r in out] == [i for i, _, _ in pages] and [r["crawl"] for r in out] == [7, 8, 9]
     assert all(0 < len(r["text"]) < len(t) for r, (_, _, t) in zip(out, pages, strict=True))
-    assert clean(["clean", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.jsonl")], capsys)[0] == 0
-    assert [r["text"] for r in records(tmp_path / "out.jsonl")] == [r["text"] for r in out]
+    assert clean(["clean", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "as.jsonl")], capsys)[0] == 0
+    assert [r["text"] for r in records(tmp_path / "as.jsonl")] == [r["text"] for r in out]
 
 
 @needs_bench

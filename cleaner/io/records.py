@@ -20,6 +20,10 @@ ADDED_FIELDS = (
     "lang_confidence",
     "extracted_by",
     "metadata",
+    "duplicate_of",
+    "dup_cluster",
+    "dup_jaccard",
+    "dup_count",
 )
 TEXT_SUFFIX = ".txt"
 

@@ -12,17 +12,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from cleaner.doc import Doc
 from cleaner.errors import InputError
 from cleaner.io.formats import STDIO, split_compression
-from cleaner.io.records import ADDED_FIELDS, Fields, doc_record, dump_json_line, safe_relpath
+from cleaner.io.records import ADDED_FIELDS, Fields, dump_json_line, safe_relpath
 
 #: Records buffered per Parquet row group.
 PARQUET_BATCH_ROWS = 1024
 
 
 class Writer(Protocol):
-    def write(self, doc: Doc) -> None: ...
+    def write(self, record: dict[str, Any]) -> None: ...
 
 
 @contextmanager
@@ -44,21 +43,24 @@ def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
 
 
 class JsonlWriter:
-    def __init__(self, fh: IO[str], fields: Fields) -> None:
-        self.fh, self.fields = fh, fields
+    def __init__(self, fh: IO[str]) -> None:
+        self.fh = fh
 
-    def write(self, doc: Doc) -> None:
-        self.fh.write(dump_json_line(doc_record(doc, self.fields)))
+    def write(self, record: dict[str, Any]) -> None:
+        self.fh.write(dump_json_line(record))
 
 
 class DirWriter:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    """One cleaned ``.txt`` per record, named after its id."""
+
+    def __init__(self, root: Path, fields: Fields) -> None:
+        self.root, self.fields = root, fields
         root.mkdir(parents=True, exist_ok=True)
 
-    def write(self, doc: Doc) -> None:
-        with atomic_file(self.root / safe_relpath(doc.id)) as fh:
-            fh.write(doc.text + "\n" if doc.text else "")
+    def write(self, record: dict[str, Any]) -> None:
+        text = record[self.fields.text]
+        with atomic_file(self.root / safe_relpath(str(record[self.fields.id]))) as fh:
+            fh.write(text + "\n" if text else "")
 
 
 class ParquetWriter:
@@ -66,16 +68,15 @@ class ParquetWriter:
     the cleaner adds present. A later record with a field the schema does
     not have is an error, not a silent drop."""
 
-    def __init__(self, fh: IO[bytes], fields: Fields) -> None:
+    def __init__(self, fh: IO[bytes]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        self.pa, self.pq, self.fh, self.fields = pa, pq, fh, fields
+        self.pa, self.pq, self.fh = pa, pq, fh
         self.batch: list[dict[str, Any]] = []
         self.writer: Any = None
 
-    def write(self, doc: Doc) -> None:
-        record = doc_record(doc, self.fields)
+    def write(self, record: dict[str, Any]) -> None:
         self.batch.append({**dict.fromkeys(ADDED_FIELDS), **record})
         if len(self.batch) >= PARQUET_BATCH_ROWS:
             self.flush()
@@ -108,17 +109,17 @@ def open_writer(out: str, kind: str, fields: Fields) -> Iterator[Writer]:
     """A writer for ``out`` (a path or ``-``); the file appears only when
     the block completes without error."""
     if kind == "dir":
-        yield DirWriter(Path(out))
+        yield DirWriter(Path(out), fields)
     elif out == STDIO:
-        yield JsonlWriter(sys.stdout, fields)
+        yield JsonlWriter(sys.stdout)
     elif kind == "parquet":
         with atomic_file(Path(out), "wb") as fh:
-            writer = ParquetWriter(fh, fields)
+            writer = ParquetWriter(fh)
             yield writer
             writer.close()
     else:
         with atomic_file(Path(out), "wb") as raw, _compressed(raw, out) as fh:
-            yield JsonlWriter(fh, fields)
+            yield JsonlWriter(fh)
 
 
 @contextmanager
