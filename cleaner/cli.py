@@ -26,7 +26,7 @@ from cleaner.io.formats import INPUT_FORMATS, split_compression
 from cleaner.langid import SEED as LANG_SEED
 from cleaner.pipeline import CleanStage, EmptyStage, ExtractStage, LangStage, Stage, run_pipeline
 from cleaner.report import Report
-from cleaner.rulepack import load_rules
+from cleaner.rulepack import default_rules_dir, load_rules
 
 PROG = "cleaner"
 
@@ -334,7 +334,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 write_clusters_json(deduper.clusters(), side["clusters"].with_suffix(".json"))
                 write_clusters_csv(deduper.clusters(), side["clusters"].with_suffix(".csv"))
     report.info["seconds"] = round(time.perf_counter() - started, 3)
+    report.timings["write"] = max(0.0, report.info["seconds"] - sum(report.timings.values()))
     report.info["config"] = _config_json(config, cleaner)
+    report.info["rules"] = {
+        item.id: {"category": item.category, "why": item.why, "action": item.action, "source": _rel_source(item.source)}
+        for item in [*cleaner.rules, *cleaner.heuristics]
+    }
     if args.report:
         report.write(Path(args.report))
     print(report.summary(), file=sys.stderr)
@@ -399,6 +404,14 @@ def _progress(stream: Iterator[Doc], wanted: bool | None) -> Iterator[Doc]:
     from tqdm import tqdm
 
     return iter(tqdm(stream, unit=" docs", file=sys.stderr, disable=False))
+
+
+def _rel_source(source: str) -> str:
+    """A pack path relative to the rules folder when it is a shipped pack."""
+    try:
+        return Path(source).resolve().relative_to(default_rules_dir().resolve().parent).as_posix()
+    except ValueError:
+        return source
 
 
 def _config_json(config: Config, cleaner: Cleaner) -> dict[str, Any]:

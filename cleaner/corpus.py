@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -49,9 +50,13 @@ def write_deduplicated(
                 continue
             pickle.dump(doc_record(doc, fields), spool, protocol=pickle.HIGHEST_PROTOCOL)
             meta = {**{k: v for k, v in doc.fields.items() if k != "__id__"}, **doc.metadata}
+            start = time.perf_counter()
             deduper.add(n, doc.id, doc.text, meta)
+            report.timings["dedup"] += time.perf_counter() - start
             n += 1
+        start = time.perf_counter()
         marks = deduper.finish()
+        report.timings["dedup"] += time.perf_counter() - start
         spool.seek(0)
         for index in range(n):
             record = {**pickle.load(spool), **marks.get(index, {})}

@@ -12,11 +12,13 @@ what it does into the report; a pipeline is a list of stages.
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from cleaner.clean import Cleaner
-from cleaner.doc import Doc
+from cleaner.doc import Doc, Removal
 from cleaner.extract import extract_html
 from cleaner.page import count_words, split_lines
 from cleaner.report import Report
@@ -77,28 +79,64 @@ class CleanStage:
 
     def run(self, docs: Iterable[Doc], report: Report) -> Iterator[Doc]:
         for doc in docs:
-            if doc.status != "kept":
-                yield doc
-                continue
-            result = self.cleaner.clean(doc.text, doc.lang, doc.lang_confidence, extracted=doc.extracted_by is not None)
-            report.count("lines_in", sum(1 for ln in split_lines(doc.text) if ln.strip()))
-            report.count("words_in", result.words_in)
-            report.count("words_removed", result.words_removed)
-            for r in result.removals:
-                if not r.is_span:
-                    report.count("lines_removed")
-                    report.count(f"lines_removed.{r.rule}")
-                    report.count(f"words_removed.{r.rule}", count_words(r.text))
-                else:
-                    report.count(f"spans_removed.{r.rule}")
-            for flag in result.flags:
-                report.count(f"docs_flagged.{flag}")
-            doc.text = result.text
-            doc.removals = result.removals
-            doc.flags = [*doc.flags, *result.flags]
-            doc.words_in = result.words_in
-            doc.words_removed = result.words_removed
+            if doc.status == "kept":
+                report.merge(*clean_document(self.cleaner, doc))
             yield doc
+
+
+#: Histogram bins of the share of a document's words removed (10 % each).
+SHARE_BINS = 10
+#: Characters of context kept on each side of a removed line in examples.
+CONTEXT_CHARS = 160
+
+
+def clean_document(cleaner: Cleaner, doc: Doc) -> tuple[Counter[str], list[tuple[str, dict[str, Any]]]]:
+    """Clean one document in place; return its counters and its removal
+    examples for the report. Pure per document, so it can run anywhere."""
+    lines = split_lines(doc.text)
+    result = cleaner.clean(doc.text, doc.lang, doc.lang_confidence, extracted=doc.extracted_by is not None)
+    counts: Counter[str] = Counter()
+    counts["lines_in"] = sum(1 for ln in lines if ln.strip())
+    counts["words_in"] = result.words_in
+    counts["words_removed"] = result.words_removed
+    counts["bytes_in"] = len(doc.text.encode("utf-8"))
+    counts["bytes_out"] = len(result.text.encode("utf-8"))
+    counts["words_out"] = result.words_in - result.words_removed
+    share = result.words_removed / result.words_in if result.words_in else 0.0
+    counts[f"removal_share.{min(int(share * SHARE_BINS), SHARE_BINS - 1)}"] += 1
+    examples = []
+    for r in result.removals:
+        kind = "spans_removed" if r.is_span else "lines_removed"
+        counts[kind] += 0 if r.is_span else 1
+        counts[f"{kind}.{r.rule}"] += 1
+        counts[f"words_removed.{r.rule}"] += count_words(r.text)
+        examples.append((r.rule, _example(doc.id, lines, r)))
+    for rule in {r.rule for r in result.removals}:
+        counts[f"docs_touched.{rule}"] += 1
+    for flag in result.flags:
+        counts[f"docs_flagged.{flag}"] += 1
+    counts["lines_out"] = sum(1 for ln in split_lines(result.text) if ln.strip())
+    doc.text = result.text
+    doc.removals = result.removals
+    doc.flags = [*doc.flags, *result.flags]
+    doc.words_in = result.words_in
+    doc.words_removed = result.words_removed
+    return counts, examples
+
+
+def _example(doc_id: str, lines: list[str], r: Removal) -> dict[str, Any]:
+    """A removed line with its neighbouring non-blank lines, for the report."""
+    i = r.line - 1
+    before = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+    after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j].strip()), "")
+    return {
+        "doc": doc_id,
+        "line": r.line,
+        "text": r.text[: CONTEXT_CHARS * 2],
+        "before": before[-CONTEXT_CHARS:],
+        "after": after[:CONTEXT_CHARS],
+        "span": r.is_span,
+    }
 
 
 class EmptyStage:
@@ -133,10 +171,31 @@ def run_pipeline(docs: Iterable[Doc], stages: Sequence[Stage], report: Report) -
                 report.count(f"docs_dropped.{_reason_key(doc.reason)}")
             yield doc
 
-    stream: Iterable[Doc] = counted(docs)
+    stream: Iterator[Doc] = _timed(counted(docs), "read", report, None)
+    upstream = "read"
     for stage in stages:
-        stream = stage.run(stream, report)
-    return iter(stream)
+        stream = _timed(iter(stage.run(stream, report)), stage.name, report, upstream)
+        upstream = stage.name
+    return stream
+
+
+def _timed(stream: Iterator[Doc], name: str, report: Report, upstream: str | None) -> Iterator[Doc]:
+    """Seconds spent in this stage alone: the time to produce its documents
+    (which includes pulling from the stage before it) minus that stage's own
+    inclusive time. Stages form a chain, so the difference is exact."""
+    inclusive = report.info.setdefault("_inclusive", {})
+    inclusive.setdefault(name, 0.0)
+    while True:
+        start = time.perf_counter()
+        try:
+            doc = next(stream)
+        except StopIteration:
+            doc = None
+        inclusive[name] += time.perf_counter() - start
+        report.timings[name] = inclusive[name] - (inclusive.get(upstream, 0.0) if upstream else 0.0)
+        if doc is None:
+            return
+        yield doc
 
 
 def _reason_key(reason: str | None) -> str:

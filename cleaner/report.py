@@ -11,22 +11,50 @@ Stages never print; they count into a :class:`Report`.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: Real examples kept per rule (the first ones met, in input order).
+EXAMPLES_PER_RULE = 3
+#: Version of the report.json layout.
+REPORT_VERSION = 1
+
 
 @dataclass
 class Report:
+    """Counters (``lines_removed.NAV001``, ``docs_dropped.lang``, ...), up to
+    ``EXAMPLES_PER_RULE`` removed lines per rule with their context, seconds
+    per stage, and free-form ``info`` (config, pack hashes, dedup)."""
+
     counts: Counter[str] = field(default_factory=Counter)
     info: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    timings: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] += n
 
+    def add_example(self, rule: str, example: dict[str, Any]) -> None:
+        kept = self.examples.setdefault(rule, [])
+        if len(kept) < EXAMPLES_PER_RULE:
+            kept.append(example)
+
+    def merge(self, counts: Counter[str], examples: list[tuple[str, dict[str, Any]]]) -> None:
+        """Add one document's counters and examples (call in input order)."""
+        self.counts.update(counts)
+        for rule, example in examples:
+            self.add_example(rule, example)
+
     def to_json(self) -> dict[str, Any]:
-        return {"counts": dict(sorted(self.counts.items())), **self.info}
+        return {
+            "version": REPORT_VERSION,
+            "counts": dict(sorted(self.counts.items())),
+            "examples": {k: self.examples[k] for k in sorted(self.examples)},
+            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
+            **{k: v for k, v in self.info.items() if not k.startswith("_")},
+        }
 
     def write(self, path: Path) -> None:
         path.write_text(
