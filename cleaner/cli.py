@@ -20,13 +20,13 @@ from cleaner.dedup import DedupConfig, Deduper, write_clusters_csv, write_cluste
 from cleaner.doc import Doc
 from cleaner.errors import EXIT_USAGE, CleanerError, UsageError
 from cleaner.explain import explain, render_row
-from cleaner.heuristics import REGISTRY
+from cleaner.heuristics import REGISTRY, Heuristic
 from cleaner.io import STDIO, Fields, check_output, input_format, open_writer, output_kind, read_docs
 from cleaner.io.formats import INPUT_FORMATS, split_compression
 from cleaner.langid import SEED as LANG_SEED
 from cleaner.pipeline import CleanStage, EmptyStage, ExtractStage, LangStage, Stage, run_pipeline
 from cleaner.report import Report
-from cleaner.rulepack import default_rules_dir, load_rules
+from cleaner.rulepack import Rule, default_rules_dir, load_rules
 
 PROG = "cleaner"
 
@@ -336,9 +336,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
     report.info["seconds"] = round(time.perf_counter() - started, 3)
     report.timings["write"] = max(0.0, report.info["seconds"] - sum(report.timings.values()))
     report.info["config"] = _config_json(config, cleaner)
+    items: list[Rule | Heuristic] = [*cleaner.rules, *cleaner.heuristics]
     report.info["rules"] = {
         item.id: {"category": item.category, "why": item.why, "action": item.action, "source": _rel_source(item.source)}
-        for item in [*cleaner.rules, *cleaner.heuristics]
+        for item in items
     }
     if args.report:
         report.write(Path(args.report))
