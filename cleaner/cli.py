@@ -15,7 +15,7 @@ from typing import Any
 from cleaner import __version__
 from cleaner.clean import Cleaner, example_failures
 from cleaner.config import Config
-from cleaner.corpus import DEDUP_MODES, write_deduplicated, write_plain
+from cleaner.corpus import DEDUP_MODES, check_accounting, reject_record, write_deduplicated, write_plain
 from cleaner.dedup import DedupConfig, Deduper, write_clusters_csv, write_clusters_json
 from cleaner.doc import Doc
 from cleaner.errors import EXIT_USAGE, CleanerError, UsageError
@@ -209,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="PATH", help="also write the run report as JSON to PATH; e.g. --report report.json"
     )
     g.add_argument(
+        "--rejects",
+        metavar="PATH",
+        help="where records that cannot be read go, with their raw bytes and the reason "
+        "(default: OUT.rejects.jsonl, created only when needed); e.g. --rejects bad.jsonl",
+    )
+    g.add_argument(
         "--lang",
         metavar="CODES",
         help="keep only documents detected as these languages (comma-separated; und = undetermined); e.g. --lang en,de",
@@ -320,19 +326,21 @@ def cmd_clean(args: argparse.Namespace) -> int:
     stream = _progress(stream, args.progress)
     dedup = dedup_config_from_args(args)
     side = _side_paths(args, kind)
-    with open_writer(args.output, kind, fields) as writer:
+    rejects = _Rejects(side.get("rejects"), report)
+    with open_writer(args.output, kind, fields) as writer, rejects:
         if dedup is None:
-            write_plain(stream, fields, writer.write, report)
+            write_plain(stream, fields, writer.write, rejects.write, report)
         else:
             deduper = Deduper(dedup)
             with contextlib.ExitStack() as stack:
                 copies = None
                 if args.dedup == "drop" and side.get("duplicates"):
                     copies = stack.enter_context(open_writer(str(side["duplicates"]), "jsonl", fields)).write
-                write_deduplicated(stream, fields, deduper, args.dedup, writer.write, copies, report)
+                write_deduplicated(stream, fields, deduper, args.dedup, writer.write, copies, rejects.write, report)
             if side.get("clusters"):
                 write_clusters_json(deduper.clusters(), side["clusters"].with_suffix(".json"))
                 write_clusters_csv(deduper.clusters(), side["clusters"].with_suffix(".csv"))
+    check_accounting(report)
     report.info["seconds"] = round(time.perf_counter() - started, 3)
     report.timings["write"] = max(0.0, report.info["seconds"] - sum(report.timings.values()))
     report.info["config"] = _config_json(config, cleaner)
@@ -349,6 +357,32 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Rejects:
+    """The rejects file, created only when there is a reject to write."""
+
+    def __init__(self, path: Path | None, report: Report) -> None:
+        self.path, self.report = path, report
+        self._cm: Any = None
+        self._writer: Any = None
+
+    def write(self, doc: Doc) -> None:
+        if self.path is None:
+            return
+        if self._writer is None:
+            self._cm = open_writer(str(self.path), "jsonl", Fields())
+            self._writer = self._cm.__enter__()
+        self._writer.write(reject_record(doc))
+
+    def __enter__(self) -> _Rejects:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._cm is not None:
+            self._cm.__exit__(*exc)
+        if self.path is not None and self._writer is not None:
+            self.report.info["rejects_file"] = str(self.path)
+
+
 def dedup_config_from_args(args: argparse.Namespace) -> DedupConfig | None:
     if args.dedup == "off":
         return None
@@ -363,18 +397,19 @@ def dedup_config_from_args(args: argparse.Namespace) -> DedupConfig | None:
 
 
 def _side_paths(args: argparse.Namespace, kind: str) -> dict[str, Path]:
-    """Where the cluster report (``.json`` and ``.csv``) and, in drop mode,
-    the side file of copies go: next to the output (``out.jsonl.gz`` ->
-    ``out.clusters.json``, ``out/`` -> ``out.clusters.json``) unless given."""
-    if args.dedup == "off":
-        return {}
+    """Where the rejects file, the cluster report (``.json`` and ``.csv``)
+    and, in drop mode, the side file of copies go: next to the output
+    (``out.jsonl.gz`` -> ``out.rejects.jsonl``, ``out/`` ->
+    ``out.rejects.jsonl``) unless given."""
     stem: Path | None = None
     if args.output != STDIO:
         out = Path(args.output.rstrip("/"))
         name = split_compression(out.name)[0]
         stem = out.parent / (name if kind == "dir" else Path(name).stem)
     paths: dict[str, Path] = {}
-    if args.clusters or stem:
+    if args.rejects or stem:
+        paths["rejects"] = Path(args.rejects) if args.rejects else Path(f"{stem}.rejects.jsonl")
+    if args.dedup != "off" and (args.clusters or stem):
         paths["clusters"] = Path(args.clusters) if args.clusters else Path(f"{stem}.clusters.json")
     if args.dedup == "drop":
         if not (args.duplicates or stem):

@@ -82,8 +82,9 @@ class Doc:
 
     ``fields`` holds every input field other than the id and the text, passed
     through to the output unchanged. ``html`` holds a page still to be
-    extracted. ``status`` is ``kept`` or ``dropped``;
-    a dropped doc carries its ``reason``.
+    extracted. ``status`` is ``kept``, ``dropped`` (with its ``reason``:
+    language, empty, duplicate, not HTML ...) or ``rejected`` (could not be
+    read or parsed: ``reason`` says why, ``raw`` holds the input bytes).
     """
 
     id: str
@@ -104,3 +105,5 @@ class Doc:
     extracted_by: str | None = None
     #: What the extractor or the container found (title, author, date, url).
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: The raw input bytes of a rejected record (or a prefix of them).
+    raw: bytes | None = None

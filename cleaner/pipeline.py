@@ -84,6 +84,8 @@ class CleanStage:
             yield doc
 
 
+#: Rejected records listed by place and reason in the report (all are counted).
+MAX_REJECT_EXAMPLES = 20
 #: Histogram bins of the share of a document's words removed (10 % each).
 SHARE_BINS = 10
 #: Characters of context kept on each side of a removed line in examples.
@@ -165,10 +167,24 @@ def run_pipeline(docs: Iterable[Doc], stages: Sequence[Stage], report: Report) -
     HTML) are counted with their reason."""
 
     def counted(it: Iterable[Doc]) -> Iterator[Doc]:
+        seen: set[int] = set()
         for doc in it:
             report.count("docs_in")
             if doc.status == "dropped":
                 report.count(f"docs_dropped.{_reason_key(doc.reason)}")
+            elif doc.status == "rejected":
+                report.count(f"docs_rejected.{_reason_key(doc.reason)}")
+                rejects = report.info.setdefault("rejects", [])
+                if len(rejects) < MAX_REJECT_EXAMPLES:
+                    rejects.append({"where": doc.source, "reason": doc.reason})
+            else:
+                key = hash(doc.id)
+                if key in seen:
+                    report.count("docs_duplicate_id")
+                    doc.flags = [*doc.flags, "duplicate_id"]
+                seen.add(key)
+            for flag in doc.flags:
+                report.count(f"docs_flagged.{flag}")
             yield doc
 
     stream: Iterator[Doc] = _timed(counted(docs), "read", report, None)
@@ -200,7 +216,7 @@ def _timed(stream: Iterator[Doc], name: str, report: Report, upstream: str | Non
 
 def _reason_key(reason: str | None) -> str:
     """``not_html`` for "WARC record is not HTML (image/png)" and so on."""
-    text = (reason or "unknown").split(" (")[0].lower()
+    text = (reason or "unknown").split(" (")[0].split(":")[0].lower()
     for prefix in ("warc record is ", "language "):
         text = text.removeprefix(prefix)
     return "_".join(text.split())[:40] or "unknown"

@@ -66,11 +66,13 @@ class Report:
         c = self.counts
         docs_in = c["docs_in"]
         dropped = sum(v for k, v in c.items() if k.startswith("docs_dropped."))
+        rejected = sum(v for k, v in c.items() if k.startswith("docs_rejected."))
         share = c["words_removed"] / c["words_in"] if c["words_in"] else 0.0
         parts = [
             f"{docs_in} document{'s' if docs_in != 1 else ''} in",
             f"{c['docs_written']} written",
             f"{dropped} dropped",
+            f"{rejected} rejected",
             f"{c['docs_empty']} empty",
             f"{c['docs_flagged.removal_budget']} over the removal budget",
             f"removed {c['lines_removed']:,} of {c['lines_in']:,} lines and {c['words_removed']:,} of {c['words_in']:,} words ({share:.0%})",

@@ -3,6 +3,7 @@ with whole error messages compared."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import subprocess
@@ -78,7 +79,7 @@ def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     # the same article twice: flagged as a copy of the first (dedup is on by default)
     assert (got[2]["duplicate_of"], got[2]["dup_cluster"], got[2]["dup_jaccard"]) == ("b", got[0]["dup_cluster"], 1.0)
     assert err.splitlines() == [
-        "cleaner: 3 documents in, 3 written, 0 dropped, 1 empty, 1 over the removal budget, "
+        "cleaner: 3 documents in, 3 written, 0 dropped, 0 rejected, 1 empty, 1 over the removal budget, "
         "removed 3 of 5 lines and 5 of 39 words (13%)",
         "cleaner: dedup (flag): 1 near-duplicates in 1 clusters; threshold 0.4, 32 bands x 4 rows, P(candidate) "
         "J=0.2: 0.05, J=0.3: 0.23, J=0.4: 0.56, J=0.5: 0.87, J=0.6: 0.99, J=0.7: 1.00, J=0.8: 1.00, J=0.9: 1.00",
@@ -178,31 +179,37 @@ def test_plain_text_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytes
 
 
 @pytest.mark.parametrize(
-    ("records", "message"),
+    ("bad", "reason"),
     [
+        ('{"id": "a"}', "record has no 'text' field (set the text field with --text-field, or give HTML in 'html')"),
+        ('{"text": "x"}', "record has no 'id' field (set the id field with --id-field)"),
+        ('{"id": "a", "text": 5}', "'text' must be a string, got int"),
+        ("not json", "not valid JSON (Expecting value at column 1)"),
+        ("[1, 2]", "expected a JSON object, got list"),
         (
-            '{"id": "a"}\n',
-            "in.jsonl:1: record has no 'text' field (set the text field with --text-field, or give HTML in 'html')",
-        ),
-        ('{"text": "x"}\n', "in.jsonl:1: record has no 'id' field (set the id field with --id-field)"),
-        ('{"id": "a", "text": 5}\n', "in.jsonl:1: 'text' must be a string, got int"),
-        ('{"id": "a", "text": "x"}\nnot json\n', "in.jsonl:2: not valid JSON (Expecting value at column 1)"),
-        ("[1, 2]\n", "in.jsonl:1: expected a JSON object, got list"),
-        (
-            '{"id": "a", "text": "x", "lines_removed": 3}\n',
-            "in.jsonl:1: input already has field(s) lines_removed, which cleaner writes; rename them first",
+            '{"id": "a", "text": "x", "lines_removed": 3}',
+            "record already has field(s) lines_removed, which cleaner writes; rename them first",
         ),
     ],
 )
-def test_bad_records_are_one_line_data_errors(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, records: str, message: str
+def test_bad_records_are_rejected_with_their_bytes_and_the_rest_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, bad: str, reason: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("in.jsonl").write_text(records, encoding="utf-8")
-    code, out, err = run(["clean", "in.jsonl", "-o", "out.jsonl"], capsys)
-    assert (code, out, err) == (EXIT_DATA, "", f"cleaner: error: {message}\n")
-    assert not Path("out.jsonl").exists()  # no half-written output
-    assert [p.name for p in tmp_path.iterdir()] == ["in.jsonl"]
+    good = json.dumps({"id": "good", "text": ARTICLE})
+    Path("in.jsonl").write_text(f"{good}\n{bad}\n{good.replace('good', 'also')}\n", encoding="utf-8")
+    code, out, err = run(["clean", "in.jsonl", "-o", "out.jsonl", "--dedup", "off"], capsys)
+    assert (code, out) == (0, "")
+    assert [r["id"] for r in read_jsonl(Path("out.jsonl"))] == ["good", "also"]
+    assert read_jsonl(Path("out.rejects.jsonl")) == [
+        {
+            "where": "in.jsonl:2",
+            "reason": reason,
+            "raw": bad + "\n",
+            "raw_base64": base64.b64encode((bad + "\n").encode()).decode(),
+        }
+    ]
+    assert err.startswith("cleaner: 3 documents in, 2 written, 0 dropped, 1 rejected,")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,10 @@
 """Readers: every input format as a stream of documents, in a fixed order.
 
-Records that are not documents (WARC requests, non-HTML responses) are
-yielded as dropped documents with a reason, so they are counted, not lost.
+Nothing is lost on the way: a record that cannot be read or parsed comes
+out as a document with status ``rejected``, its reason and its raw bytes
+(or where to find them); records that are not documents (a WARC response
+that is not HTML) come out ``dropped`` with the reason. Only an input that
+cannot be opened at all, or is not of the format it claims, stops the run.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import gzip
 import io
 import json
 import sys
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +21,16 @@ from typing import IO, Any
 
 from cleaner.doc import Doc
 from cleaner.errors import CleanerError, InputError, UsageError
+from cleaner.io.decode import decode_text, looks_binary
 from cleaner.io.formats import HTML_SUFFIXES, STDIO, TEXT_SUFFIXES, split_compression
 from cleaner.io.records import Fields, record_to_doc
 
 #: Rows per Parquet batch read at a time.
 PARQUET_BATCH_ROWS = 1024
+#: Raw bytes kept with a rejected record (longer ones are cut, with a note).
+RAW_KEEP_BYTES = 1 << 20
+#: Errors a damaged compressed stream raises part-way.
+_STREAM_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error, gzip.BadGzipFile)
 
 
 def read_docs(path: str, fmt: str, fields: Fields) -> Iterator[Doc]:
@@ -31,6 +40,14 @@ def read_docs(path: str, fmt: str, fields: Fields) -> Iterator[Doc]:
     if fmt not in readers:
         raise UsageError(f"unknown input format {fmt!r}")
     yield from readers[fmt](path, fields)
+
+
+def rejected(where: str, reason: str, raw: bytes | None = None) -> Doc:
+    """A document for input that could not be read or parsed."""
+    if raw is not None and len(raw) > RAW_KEEP_BYTES:
+        reason = f"{reason} (first {RAW_KEEP_BYTES} of {len(raw)} bytes kept)"
+        raw = raw[:RAW_KEEP_BYTES]
+    return Doc(id=where, text="", source=where, status="rejected", reason=reason, raw=raw)
 
 
 def _require(module: str, extra: str) -> Any:
@@ -51,7 +68,7 @@ def open_binary(path: str) -> Iterator[IO[bytes]]:
         if compression == ".gz":
             fh: IO[bytes] = gzip.open(path, "rb")  # type: ignore[assignment]
         elif compression == ".zst":
-            fh = _require("zstandard", "zstandard").open(path, "rb")
+            fh = io.BufferedReader(_require("zstandard", "zstandard").open(path, "rb"))
         else:
             fh = open(path, "rb")
     except OSError as exc:
@@ -60,29 +77,31 @@ def open_binary(path: str) -> Iterator[IO[bytes]]:
         yield fh
 
 
-def _decode(data: bytes, where: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: not UTF-8 text (bad byte at offset {exc.start})") from None
-
-
-def _read_file(path: str) -> str:
+def _read_bytes(path: str) -> bytes:
     with open_binary(path) as fh:
         try:
-            return _decode(fh.read(), "<stdin>" if path == STDIO else path)
-        except (OSError, EOFError) as exc:
+            return fh.read()
+        except _STREAM_ERRORS as exc:
             raise InputError(f"{path}: cannot read ({exc})") from None
+
+
+def _file_doc(doc_id: str, data: bytes, where: str, html: bool) -> Doc:
+    if looks_binary(data):
+        return rejected(where, "binary file, not text", data[:4096])
+    text, flags = decode_text(data)
+    if html:
+        return Doc(id=doc_id, text="", html=text, source=where, flags=flags)
+    return Doc(id=doc_id, text=text, source=where, flags=flags)
 
 
 def _read_text_doc(path: str, fields: Fields) -> Iterator[Doc]:
     name = "stdin" if path == STDIO else Path(path).name
-    yield Doc(id=name, text=_read_file(path), source=path)
+    yield _file_doc(name, _read_bytes(path), "<stdin>" if path == STDIO else path, html=False)
 
 
 def _read_html_doc(path: str, fields: Fields) -> Iterator[Doc]:
     name = "stdin" if path == STDIO else Path(path).name
-    yield Doc(id=name, text="", html=_read_file(path), source=path)
+    yield _file_doc(name, _read_bytes(path), "<stdin>" if path == STDIO else path, html=True)
 
 
 def _read_dir(path: str, fields: Fields) -> Iterator[Doc]:
@@ -93,38 +112,47 @@ def _read_dir(path: str, fields: Fields) -> Iterator[Doc]:
         raise InputError(f"{root}: no .txt or .html files in this folder")
     for p in files:
         rel = p.relative_to(root).as_posix()
-        content = _read_file(str(p))
-        if p.suffix.lower() in HTML_SUFFIXES:
-            yield Doc(id=rel, text="", html=content, source=str(p))
-        else:
-            yield Doc(id=rel, text=content, source=str(p))
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            yield rejected(str(p), f"cannot read ({exc.strerror or exc})")
+            continue
+        yield _file_doc(rel, data, str(p), html=p.suffix.lower() in HTML_SUFFIXES)
 
 
 def _read_jsonl(path: str, fields: Fields) -> Iterator[Doc]:
     name = "<stdin>" if path == STDIO else path
-    with open_binary(path) as raw:
-        reader = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+    with open_binary(path) as fh:
         lineno = 0
-        try:
-            for lineno, line in enumerate(reader, 1):
-                if line.strip():
-                    yield _jsonl_record(line, f"{name}:{lineno}", fields)
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}:{lineno + 1}: not UTF-8 text (bad byte {exc.object[exc.start : exc.start + 1]!r})"
-            ) from None
-        except (EOFError, OSError) as exc:
-            raise InputError(f"{name}: cannot read past line {lineno} ({exc})") from None
+        while True:
+            try:
+                raw = fh.readline()
+            except _STREAM_ERRORS as exc:
+                yield rejected(
+                    f"{name}:{lineno + 1}", f"input ends early: damaged or truncated after line {lineno} ({exc})"
+                )
+                return
+            if not raw:
+                return
+            lineno += 1
+            if raw.strip():
+                yield _jsonl_record(raw, f"{name}:{lineno}", fields)
 
 
-def _jsonl_record(line: str, where: str, fields: Fields) -> Doc:
+def _jsonl_record(raw: bytes, where: str, fields: Fields) -> Doc:
+    line, flags = decode_text(raw)
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        return rejected(where, f"not valid JSON ({exc.msg} at column {exc.colno})", raw)
     if not isinstance(record, dict):
-        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
-    return record_to_doc(record, where, fields)
+        return rejected(where, f"expected a JSON object, got {type(record).__name__}", raw)
+    try:
+        doc = record_to_doc(record, where, fields)
+    except InputError as exc:
+        return rejected(where, str(exc).removeprefix(f"{where}: "), raw)
+    doc.flags = [*doc.flags, *flags]
+    return doc
 
 
 def _read_parquet(path: str, fields: Fields) -> Iterator[Doc]:
@@ -134,22 +162,38 @@ def _read_parquet(path: str, fields: Fields) -> Iterator[Doc]:
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
     row = 0
-    for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-        for record in batch.to_pylist():
-            row += 1
-            yield record_to_doc(record, f"{path}:row {row}", fields)
+    try:
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for record in batch.to_pylist():
+                row += 1
+                where = f"{path}:row {row}"
+                try:
+                    yield record_to_doc(record, where, fields)
+                except InputError as exc:
+                    yield rejected(where, str(exc).removeprefix(f"{where}: "))
+    except (OSError, ValueError) as exc:  # a damaged row group
+        yield rejected(f"{path}:row {row + 1}", f"input ends early: damaged Parquet data after row {row} ({exc})")
 
 
 def _read_warc(path: str, fields: Fields) -> Iterator[Doc]:
     archive = _require("warcio.archiveiterator", "warcio")
     with open_binary(path) as fh:
-        try:
-            for n, record in enumerate(archive.ArchiveIterator(fh), 1):
+        n = 0
+        records = iter(archive.ArchiveIterator(fh))
+        while True:
+            try:
+                record = next(records)
+                n += 1
                 doc = _warc_doc(record, f"{path}:record {n}")
-                if doc is not None:
-                    yield doc
-        except Exception as exc:  # warcio raises plain exceptions on broken archives
-            raise InputError(f"{path}: broken WARC archive ({exc})") from None
+            except StopIteration:
+                return
+            except Exception as exc:  # warcio raises plain exceptions on broken archives
+                yield rejected(
+                    f"{path}:record {n + 1}", f"broken WARC record, the rest of the file is unreadable ({exc})"
+                )
+                return
+            if doc is not None:
+                yield doc
 
 
 def _warc_doc(record: Any, where: str) -> Doc | None:
@@ -170,5 +214,5 @@ def _warc_doc(record: Any, where: str) -> Doc | None:
     if "html" not in ctype.lower():
         doc.status, doc.reason = "dropped", f"WARC record is not HTML ({ctype or 'no content type'})"
         return doc
-    doc.html = body.decode("utf-8", errors="replace")
+    doc.html, doc.flags = decode_text(body)
     return doc

@@ -51,6 +51,11 @@ def record_to_doc(record: dict[str, Any], where: str, fields: Fields) -> Doc:
     doc_id = record[fields.id]
     if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool):
         raise InputError(f"{where}: {fields.id!r} must be a string or an integer, got {type(doc_id).__name__}")
+    clash = sorted(set(record) & set(ADDED_FIELDS))
+    if clash:
+        raise InputError(
+            f"{where}: record already has field(s) {', '.join(clash)}, which cleaner writes; rename them first"
+        )
     key = fields.text if has_text else fields.html
     value = record[key]
     if not isinstance(value, str):
