@@ -14,6 +14,8 @@ import gzip
 import json
 import sys
 import time
+import urllib.parse
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +131,45 @@ def _cleaner() -> Cleaner:
     except Exception as exc:  # the package may be missing or half-written
         raise Unavailable(f"cannot import cleaner.clean_text: {exc!r}") from exc
     return lambda text: clean_text(text).text
+
+
+@system("cleaner-en")
+def _cleaner_en() -> Cleaner:
+    """The full cleaner with language detection off (every page treated as
+    English): its docs/s is the cleaning throughput alone."""
+    _import_cleaner()
+    from cleaner import Cleaner as Engine
+    from cleaner import Config
+
+    engine = Engine(Config(language="en"))
+    return lambda text: engine.clean(text).text
+
+
+@system("rules-only")
+def _rules_only() -> Cleaner:
+    _import_cleaner()
+    from cleaner import Cleaner as Engine
+    from cleaner import Config
+
+    engine = Engine(Config(heuristics=False))
+    return lambda text: engine.clean(text).text
+
+
+@system("detector-only")
+def _detector_only() -> Cleaner:
+    """The main-content detector (DET001, cleaner/detector.py) alone: no
+    rule packs, no other heuristic."""
+    _import_cleaner()
+    from cleaner.clean import apply_heuristic
+    from cleaner.heuristics import DETECTOR
+    from cleaner.page import Page as Lines
+
+    def clean(text: str) -> str:
+        page = Lines.from_text(text)
+        apply_heuristic(page, DETECTOR)
+        return page.output()
+
+    return clean
 
 
 def _import_cleaner() -> None:
@@ -270,6 +311,97 @@ def format_table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
+# --- site cross-validation ----------------------------------------------------
+
+FOLDS = 5
+
+
+def domain(url: str) -> str:
+    """The site of a page: its URL's host without ``www.``."""
+    host = urllib.parse.urlparse(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def site_fold(url: str, k: int = FOLDS) -> int:
+    """The fold of a page's site (a stable hash of the domain), so that all
+    pages of one site land in the same fold."""
+    return zlib.crc32(domain(url).encode("utf-8")) % k
+
+
+def fold_f1(res: Result, pages: Sequence[Page]) -> list[float]:
+    """Macro sh4 F1 of each site fold. The systems here are frozen (nothing
+    is tuned on the held-out fold), so the spread over folds shows how much
+    the score depends on which sites are in the set."""
+    by_fold: dict[int, list[float]] = {k: [] for k in range(FOLDS)}
+    for page, s in zip(pages, res.page_scores, strict=True):
+        by_fold[site_fold(page.url)].append(s["sh4_f1"])
+    return [sum(v) / len(v) if v else 0.0 for _, v in sorted(by_fold.items())]
+
+
+def format_cv(results: Sequence[Result], pages: Sequence[Page]) -> str:
+    sizes = [sum(1 for p in pages if site_fold(p.url) == k) for k in range(FOLDS)]
+    lines = [f"site folds ({FOLDS}, by a hash of the domain; pages per fold {sizes}): sh4 F1 per fold"]
+    for res in results:
+        folds = fold_f1(res, pages)
+        cells = " ".join(f"{f:.{DECIMALS}f}" for f in folds)
+        lines.append(
+            f"  {res.name}: {cells}  mean {sum(folds) / len(folds):.{DECIMALS}f}"
+            f"  min {min(folds):.{DECIMALS}f}  (full dev {res.summary['sh4_f1']:.{DECIMALS}f})"
+        )
+    return "\n".join(lines)
+
+
+# --- costly lines ------------------------------------------------------------
+
+#: Per page, at most this many false removals and this many false keeps.
+COSTLY_PER_PAGE = 8
+
+
+def _line_costs(text: str, output: str, gold: str) -> list[tuple[str, int, float, str]]:
+    """Each input line that cost the page: ``(kind, tokens, gold share,
+    line)``, where kind is ``false-removal`` (gone, but most of its 4-word
+    shingles are in the gold) or ``false-keep`` (kept, but most are not).
+    A line counts as kept when the output has an identical line."""
+    gold_units = set(scoring.units(gold, "sh4"))
+    gold_joined = " " + " ".join(scoring.tokens(gold)) + " "
+    out_lines: dict[str, int] = {}
+    for line in output.splitlines():
+        out_lines[line.strip()] = out_lines.get(line.strip(), 0) + 1
+    rows = []
+    for line in text.splitlines():
+        toks = scoring.tokens(line)
+        if not toks:
+            continue
+        if len(toks) < scoring.SHINGLE_SIZE:  # a short line: is it in the gold as it is?
+            share = float(f" {' '.join(toks)} " in gold_joined)
+        else:
+            units = scoring.units(line, "sh4")
+            share = sum(1 for u in units if u in gold_units) / len(units)
+        kept = out_lines.get(line.strip(), 0) > 0
+        if kept:
+            out_lines[line.strip()] -= 1
+        if kept and share < 0.5:
+            rows.append(("false-keep", len(toks), share, line.strip()))
+        elif not kept and share >= 0.5:
+            rows.append(("false-removal", len(toks), share, line.strip()))
+    return rows
+
+
+def write_costly(folder: Path, res: Result, pages: Sequence[Page]) -> None:
+    """``costly.tsv``: per page (worst F1 first), the lines that cost the
+    most tokens, false removals first."""
+    lines = ["id\turl\tF1\tkind\ttokens\tgold_share\tline"]
+    order = sorted(zip(pages, res.page_scores, strict=True), key=lambda ps: (ps[1]["sh4_f1"], ps[0].id))
+    for page, s in order:
+        costs = _line_costs(page.text, res.outputs[page.id], page.gold)
+        for kind in ("false-removal", "false-keep"):
+            worst = sorted((c for c in costs if c[0] == kind), key=lambda c: -c[1])[:COSTLY_PER_PAGE]
+            for _, n, share, text in worst:
+                text = text.replace("\t", " ")[:300]
+                lines.append(f"{page.id}\t{page.url}\t{s['sh4_f1']:.{DECIMALS}f}\t{kind}\t{n}\t{share:.2f}\t{text}")
+    (folder / "costly.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_outputs(out: Path, res: Result, pages: Sequence[Page]) -> None:
     """Write ``out/<system>/<id>.txt`` and ``pages.tsv`` (worst sh4 F1 first)."""
     folder = out / res.name
@@ -282,6 +414,8 @@ def write_outputs(out: Path, res: Result, pages: Sequence[Page]) -> None:
         figures = "\t".join(f"{s[k]:.{DECIMALS}f}" for k in ("sh4_p", "sh4_r", "sh4_f1"))
         lines.append(f"{page.id}\t{page.url}\t{figures}")
     (folder / "pages.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if SYSTEM_TASK[res.name] == "text":
+        write_costly(folder, res, pages)
 
 
 # --- quality floors ----------------------------------------------------------
@@ -389,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         metavar="DIR",
-        help="write DIR/<system>/<id>.txt and DIR/<system>/pages.tsv",
+        help="write DIR/<system>/<id>.txt, pages.tsv and (TEXT task) costly.tsv",
     )
     floors = parser.add_argument_group("quality floors")
     floors.add_argument(
@@ -480,6 +614,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if rows:
                 print(f"quality-dev {task.upper()} task: {len(pages)} pages from {bench}")
                 print(format_table(rows))
+                print(format_cv(rows, pages))
         if args.out is not None:
             for res in results.values():
                 write_outputs(args.out, res, pages)

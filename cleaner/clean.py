@@ -11,8 +11,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import Any
 
 from cleaner.config import Config
 from cleaner.doc import CleanResult, Removal
@@ -31,8 +33,13 @@ from cleaner.rulepack import (
     RuleSet,
     load_rules,
 )
+from cleaner.safety import LINE_SECONDS, MAX_RULE_LINE_CHARS, MatchTimeout, time_limit
 
 BUDGET_FLAG = "removal_budget"
+TIMEOUT_FLAG = "rule_timeout"
+#: Time limit for all line rules on one document before the per-line
+#: guarded retry (see :mod:`cleaner.safety`).
+DOC_SECONDS = 10.0
 
 
 class Cleaner:
@@ -56,7 +63,7 @@ class Cleaner:
         _check_disable(config.disable, ruleset.rules, list(REGISTRY.values()))
         off = config.disable
         self._enabled = {r.id for r in ruleset.rules if not ({r.id, r.category, *r.aliases} & off)}
-        self._by_language: dict[str | None, tuple[list[Rule], LineMatcher]] = {}
+        self._by_language: dict[str | None, tuple[list[Rule], RulePlan]] = {}
         self.rules = [r for r in ruleset.rules if r.id in self._enabled]
         self.heuristics = [h for h in heuristics if not ({h.id, h.category} & off)]
         if config.language not in ("auto", "all") and not LANG_RE.match(config.language):
@@ -67,11 +74,11 @@ class Cleaner:
         of undetermined language (short or mixed texts) get every pack."""
         return self._prepared(lang)[0]
 
-    def _prepared(self, lang: str | None) -> tuple[list[Rule], LineMatcher]:
+    def _prepared(self, lang: str | None) -> tuple[list[Rule], RulePlan]:
         if lang not in self._by_language:
             packs_lang = None if lang == UNDETERMINED else lang
             rules = [r for r in self.ruleset.rules_for(packs_lang) if r.id in self._enabled]
-            self._by_language[lang] = (rules, LineMatcher([r for r in rules if r.action == "drop-line"]))
+            self._by_language[lang] = (rules, RulePlan.build(rules))
         return self._by_language[lang]
 
     def language_of(self, text: str) -> tuple[str | None, float | None]:
@@ -91,14 +98,22 @@ class Cleaner:
         (HTML input): the page-layout heuristics are skipped."""
         if lang is None:
             lang, lang_confidence = self.language_of(text)
-        rules, matcher = self._prepared(lang)
+        rules, plan = self._prepared(lang)
+        flags = []
         page = Page.from_text(text)
-        apply_rules(page, rules, matcher)
+        try:
+            with time_limit(DOC_SECONDS):
+                apply_rules(page, plan)
+        except MatchTimeout:
+            # Some line made a regex crawl: redo the rules line by line under
+            # a per-line limit, keeping the lines that hit it.
+            page = Page.from_text(text)
+            if apply_rules(page, plan, guard=True):
+                flags.append(TIMEOUT_FLAG)
         for h in self.heuristics:
             if not (extracted and h.layout):
                 apply_heuristic(page, h)
         words_in = sum(count_words(t) for t in page.originals)
-        flags = []
         if words_in and _removed_words(page, words_in) > self.config.max_removal_share * words_in:
             trailer_ids = {r.id for r in rules if r.action == "cut-trailer"}
             restore_prose(page, {h.id for h in self.heuristics} | trailer_ids)
@@ -153,7 +168,7 @@ def run_one(item: Rule | Heuristic, text: str) -> str:
     """Clean ``text`` with one rule or heuristic alone (for its examples)."""
     page = Page.from_text(text)
     if isinstance(item, Rule):
-        apply_rules(page, [item])
+        apply_rules(page, RulePlan.build([item]))
     else:
         apply_heuristic(page, item)
     return page.output()
@@ -171,37 +186,73 @@ def example_failures(item: Rule | Heuristic, kinds: Sequence[str] = ("removes", 
 # --- applying rules ---------------------------------------------------------
 
 
-def apply_rules(page: Page, rules: Sequence[Rule], matcher: LineMatcher | None = None) -> None:
+@dataclass(frozen=True)
+class RulePlan:
+    """The rules of one language, grouped by action, with their one-pass
+    matchers built once."""
+
+    spans: tuple[Rule, ...]
+    drops: LineMatcher
+    markers: LineMatcher
+    blocks: tuple[Rule, ...]
+    trailers: tuple[Rule, ...]
+
+    @classmethod
+    def build(cls, rules: Sequence[Rule]) -> RulePlan:
+        by = {
+            a: tuple(r for r in rules if r.action == a)
+            for a in ("strip-span", "drop-line", "drop-block", "cut-trailer")
+        }
+        return cls(
+            spans=by["strip-span"],
+            drops=LineMatcher(by["drop-line"]),
+            markers=LineMatcher([*by["drop-block"], *by["cut-trailer"]]),
+            blocks=by["drop-block"],
+            trailers=by["cut-trailer"],
+        )
+
+
+def _matchable(page: Page) -> list[tuple[int, str]]:
+    """Lines the line rules look at: alive, and not absurdly long."""
+    return [(i, t) for i, t in page.iter_alive() if len(t) <= MAX_RULE_LINE_CHARS]
+
+
+def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
     """Apply rules by action, in this order: span strips, line drops, blocks,
-    trailers, so each later action sees what the earlier ones removed.
-    ``matcher`` is the one-pass matcher of the ``drop-line`` rules among
-    ``rules`` (built here when not given)."""
-    for rule in rules:
-        if rule.action == "strip-span":
-            for i, text in page.iter_alive():
-                span = rule.span(text)
-                if span:
-                    page.strip(i, span[0], span[1], rule.id)
-    if matcher is None:
-        matcher = LineMatcher([r for r in rules if r.action == "drop-line"])
-    if matcher.rules:
-        for i, text in page.iter_alive():
-            hit = matcher.first_match(text)
+    trailers, so each later action sees what the earlier ones removed. With
+    ``guard``, each line's matching runs under a time limit; the lines that
+    hit it are left alone and returned."""
+    timed_out: list[int] = []
+
+    def run(i: int, fn: Callable[[], Any]) -> Any:
+        if not guard:
+            return fn()
+        try:
+            with time_limit(LINE_SECONDS):
+                return fn()
+        except MatchTimeout:
+            timed_out.append(i)
+            return None
+
+    for rule in plan.spans:
+        for i, text in _matchable(page):
+            span = run(i, partial(rule.span, text))
+            if span:
+                page.strip(i, span[0], span[1], rule.id)
+    if plan.drops.rules:
+        for i, text in _matchable(page):
+            hit = run(i, partial(plan.drops.first_match, text))
             if hit is not None:
                 page.drop(i, hit.id)
-    marker_rules = [r for r in rules if r.action in ("drop-block", "cut-trailer")]
-    if not marker_rules:
-        return
-    # One pass finds the lines where any block or trailer rule may fire;
-    # each rule then only looks at those lines.
-    markers = LineMatcher(marker_rules)
-    candidates = [i for i, text in page.iter_alive() if markers.any_match(text)]
-    for rule in marker_rules:
-        if rule.action == "drop-block":
+    if plan.markers.rules:
+        # One pass finds the lines where any block or trailer rule may fire;
+        # each rule then only looks at those lines.
+        candidates = [i for i, text in _matchable(page) if run(i, partial(plan.markers.any_match, text))]
+        for rule in plan.blocks:
             _drop_blocks(page, rule, candidates)
-    for rule in marker_rules:
-        if rule.action == "cut-trailer":
+        for rule in plan.trailers:
             _cut_trailer(page, rule, candidates)
+    return sorted(set(timed_out))
 
 
 def _drop_blocks(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
@@ -224,9 +275,14 @@ def _drop_blocks(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
 
 def _in_tail(page: Page, i: int) -> bool:
     """The ``near_end`` guard: fewer words of kept text after line ``i``
-    than before it."""
-    before = sum(count_words(page.text(j)) for j in page.alive() if j < i)
-    after = sum(count_words(page.text(j)) for j in page.alive() if j > i)
+    than before it. (Blocks and trailers with this guard are rare, so one
+    pass per candidate is fine.)"""
+    before = after = 0
+    for j, text in page.iter_alive():
+        if j < i:
+            before += count_words(text)
+        elif j > i:
+            after += count_words(text)
     return after < before
 
 
@@ -252,11 +308,13 @@ def _cut_trailer(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
         pos = where[i]
         if rule.near_end and not _in_tail(page, i):
             continue
-        tail = [j for j in alive[pos + 1 :] if page.is_alive(j)]
+        # Scan forward only as far as the first prose line, so a page with
+        # many markers costs no more than a few lines per marker.
+        tail = (alive[k] for k in range(pos + 1, len(alive)) if page.is_alive(alive[k]))
         blocker = next((j for j in tail if not teaser_or_prompt(page.text(j), max_words)), None)
         if blocker is None:
             page.drop(i, rule.id, "trailer marker")
-            for j in tail:
+            for j in alive[pos + 1 :]:
                 page.drop(j, rule.id, f"in the trailer under line {i + 1}")
             return
         page.drop(i, rule.id, f"marker only: line {blocker + 1} is prose, so the trailer is not cut")
@@ -272,9 +330,7 @@ def apply_heuristic(page: Page, h: Heuristic) -> None:
 
 def restore_prose(page: Page, rule_ids: set[str]) -> None:
     """The removal budget: put back prose lines dropped by ``rule_ids``."""
-    for i, rule in enumerate(page.dropped):
-        if rule in rule_ids and is_prose(page.text(i)):
-            page.undrop(i)
+    page.undrop(i for i, rule in enumerate(page.dropped) if rule in rule_ids and is_prose(page.text(i)))
 
 
 # --- replay -----------------------------------------------------------------

@@ -544,3 +544,37 @@ def _subheads_between(page: Page, keep: list[tuple[int, int]]) -> list[tuple[int
         if len(between) == 1 and count_words(page.text(between[0])) <= SUBHEAD_MAX_WORDS:
             out.append((between[0], between[0]))
     return out
+
+
+# --- the main-content detector (measured, not on by default) ------------------
+
+
+def main_content(page: Page) -> list[Hit]:
+    # Imported here: the detector needs numpy and the stop-word lists, which
+    # the other heuristics do not.
+    from cleaner.detector import detect
+
+    return [Hit(i, why) for i, why in detect(page)]
+
+
+#: The line detector of ``cleaner/detector.py`` as a heuristic. It is not in
+#: ``REGISTRY``: on the dev pages it scores about the same F1 as EDGE001 +
+#: TEASE001 (0.889 vs 0.890) at a lower recall, and stacked after them it
+#: costs 2 points of recall for 2 points of precision, so the default
+#: pipeline keeps EDGE001 (``benchmarks/quality.py`` has a ``detector-only``
+#: row; ``tests/test_detector.py`` checks these examples).
+DETECTOR = Heuristic(
+    "DET001",
+    "edge",
+    "Lines that do not read as the article's prose, judged from their words, stop words and punctuation and from the lines around them, outside the page's main runs of content.",
+    main_content,
+    removes=(
+        "- Subscribe\n- Sign In\n- World\nThe president said on Sunday that the two countries were not building an alliance.\nHe added that cooperation was transparent and open to all.\n- Privacy Policy\n- Terms of Use",
+        "- Home\n- News\n- Sport\n- Weather\nThe council met on Monday and voted to close the old bridge to all traffic, the mayor said.\n"
+        "Repairs will take two years and cost about four million euros, according to the city.\n- Most Read\n- Contact Us\n- Careers",
+    ),
+    keeps=(
+        "The president said on Sunday that the two countries were not building an alliance.\nStrategic partnership\nHe added that cooperation was transparent and open to all of their neighbours.",
+    ),
+    layout=True,
+)

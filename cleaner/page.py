@@ -13,7 +13,7 @@ ask it to drop lines or strip spans; nothing else changes it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -167,14 +167,13 @@ class Page:
         if not _WORD_RE.search(self._texts[i]):
             self.drop(i, rule, detail)
 
-    def undrop(self, i: int) -> None:
-        """Take back the whole-line removal of line ``i`` (the removal budget
-        uses it). Span removals stay."""
-        rule = self.dropped[i]
-        if rule is None:
-            return
-        self.dropped[i] = None
-        self.removals = [r for r in self.removals if not (r.line == i + 1 and r.start is None)]
+    def undrop(self, lines: Iterable[int]) -> None:
+        """Take back the whole-line removals of these lines (the removal
+        budget uses it). Span removals stay."""
+        back = {i for i in lines if self.dropped[i] is not None}
+        for i in back:
+            self.dropped[i] = None
+        self.removals = [r for r in self.removals if not (r.line - 1 in back and r.start is None)]
 
     def output(self) -> str:
         return assemble(self._texts, self.dropped)

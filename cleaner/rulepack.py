@@ -23,6 +23,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -215,9 +216,20 @@ def _compile(pattern: Any, fail: Any) -> re.Pattern[str]:
     if EMPTY_ALTERNATIVE_RE.search(pattern):
         raise fail(f"regex has an empty alternative (matches everything): {pattern!r}")
     try:
-        return re.compile(pattern)
+        compiled = re.compile(pattern)
     except re.error as exc:
         raise fail(f"regex does not compile ({exc}): {pattern!r}") from None
+    problem = _probe(pattern)
+    if problem:
+        raise fail(f"regex {problem}; rewrite it without nested repeats: {pattern!r}")
+    return compiled
+
+
+@lru_cache(maxsize=4096)
+def _probe(pattern: str) -> str | None:
+    from cleaner.safety import probe_regex
+
+    return probe_regex(pattern)
 
 
 @dataclass(frozen=True)

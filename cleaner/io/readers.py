@@ -68,13 +68,59 @@ def open_binary(path: str) -> Iterator[IO[bytes]]:
         if compression == ".gz":
             fh: IO[bytes] = gzip.open(path, "rb")  # type: ignore[assignment]
         elif compression == ".zst":
-            fh = io.BufferedReader(_require("zstandard", "zstandard").open(path, "rb"))
+            fh = io.BufferedReader(_ZstdStream(open(path, "rb")))
         else:
             fh = open(path, "rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with fh:
         yield fh
+
+
+class _ZstdStream(io.RawIOBase):
+    """Zstandard frames decompressed as a stream that *notices* truncation:
+    zstandard's own reader stops silently at a cut frame, which would lose
+    the rest of the file without a word; this one raises ``EOFError``."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._zstd = _require("zstandard", "zstandard")
+        self._raw = raw
+        self._dobj = self._zstd.ZstdDecompressor().decompressobj()
+        self._pending = b""
+        self._in_frame = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self._raw.read(self.CHUNK)
+            if not chunk:
+                if self._in_frame:
+                    raise EOFError("compressed stream ends in the middle of a zstd frame")
+                return 0
+            self._feed(chunk)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _feed(self, chunk: bytes) -> None:
+        try:
+            self._pending += self._dobj.decompress(chunk)
+        except self._zstd.ZstdError as exc:
+            raise EOFError(f"damaged zstd data ({exc})") from None
+        self._in_frame = not self._dobj.eof
+        while self._dobj.eof and self._dobj.unused_data:
+            rest = self._dobj.unused_data
+            self._dobj = self._zstd.ZstdDecompressor().decompressobj()
+            self._feed(rest)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def _read_bytes(path: str) -> bytes:

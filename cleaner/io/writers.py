@@ -51,15 +51,24 @@ class JsonlWriter:
 
 
 class DirWriter:
-    """One cleaned ``.txt`` per record, named after its id."""
+    """One cleaned ``.txt`` per record, named after its id. A second record
+    with the same id goes to ``name~2.txt`` rather than over the first."""
 
     def __init__(self, root: Path, fields: Fields) -> None:
         self.root, self.fields = root, fields
+        self.used: set[Path] = set()
         root.mkdir(parents=True, exist_ok=True)
 
     def write(self, record: dict[str, Any]) -> None:
         text = record[self.fields.text]
-        with atomic_file(self.root / safe_relpath(str(record[self.fields.id]))) as fh:
+        rel = safe_relpath(str(record[self.fields.id]))
+        n = 1
+        while rel in self.used:
+            n += 1
+            base = safe_relpath(str(record[self.fields.id]))
+            rel = base.with_name(f"{base.stem}~{n}{base.suffix}")
+        self.used.add(rel)
+        with atomic_file(self.root / rel) as fh:
             fh.write(text + "\n" if text else "")
 
 
