@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaner import __version__
+from cleaner import __version__, cli_views
 from cleaner.clean import Cleaner, example_failures
 from cleaner.config import Config
 from cleaner.corpus import DEDUP_MODES, check_accounting, reject_record, write_deduplicated, write_plain
@@ -27,6 +27,8 @@ from cleaner.langid import SEED as LANG_SEED
 from cleaner.pipeline import CleanStage, EmptyStage, ExtractStage, LangStage, Stage, run_pipeline
 from cleaner.report import Report
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
+from cleaner.runlog import note_documents
+from cleaner.runs import largest_clusters
 
 PROG = "cleaner"
 
@@ -37,16 +39,19 @@ examples:
   cat in.jsonl | cleaner clean - -o - > out.jsonl
   cleaner clean in.jsonl -o out.jsonl --rules my-pack.toml --disable EDGE001
   cleaner clean in.jsonl -o out.jsonl --text-field body --id-field url --report report.json
+  (every run writes OUT.report.json and OUT.report.html beside the output; see `cleaner report --help`)
 """
 EXPLAIN_EXAMPLES = """\
 examples:
   cleaner explain seeds/003_d1e9f2ba145d541d.txt
   cleaner explain page.txt --json | jq 'select(.status == "removed")'
+  cleaner explain page.txt --html page.html     # removed lines struck through, with rule and why
 """
 RULES_EXAMPLES = """\
 examples:
   cleaner rules list
   cleaner rules list my-pack.toml --no-default-rules
+  cleaner rules list --stats out.report.json    # hits per rule in a run, and rules that never fired
   cleaner rules check my-pack.toml
 """
 
@@ -206,7 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--overwrite", action="store_true", help="write over an existing output file or into a non-empty output folder"
     )
     g.add_argument(
-        "--report", metavar="PATH", help="also write the run report as JSON to PATH; e.g. --report report.json"
+        "--report",
+        metavar="PATH",
+        help="write the run report as JSON to PATH, and report.html beside it (default: OUT.report.json and OUT.report.html beside the output; none for stdout output); e.g. --report report.json",
     )
     g.add_argument(
         "--rejects",
@@ -239,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="FILE", help="a text file, or - for stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of coloured text")
     p.add_argument(
+        "--html",
+        metavar="OUT",
+        help="also write a self-contained page: removed lines struck through and labelled with rule id and why; e.g. --html page.html",
+    )
+    p.add_argument(
         "--input-format",
         choices=["text", "html"],
         help="read FILE as plain text or as HTML (default: from the name, .html/.htm is HTML)",
@@ -269,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     q.add_argument("paths", nargs="*", metavar="PATH", help="extra pack files or folders to list with the shipped ones")
     q.add_argument("--no-default-rules", action="store_true", help="list only the given packs")
+    q.add_argument(
+        "--stats",
+        metavar="REPORT",
+        help="hit counts per rule from a run (its report.json or output), then the rules that never fired; e.g. --stats out.report.json",
+    )
     q = rsub.add_parser(
         "check",
         help="validate rule packs and their examples",
@@ -282,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="pack files or folders to check, together with the shipped packs (so id clashes show)",
     )
+    cli_views.add_commands(sub, fmt, _add_config_options, _add_language_options)
     return parser
 
 
@@ -304,6 +322,23 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    try:
+        return _clean(args)
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        target = exc.filename or args.output
+        kind = output_kind(args.output) if args.output != STDIO else "jsonl"
+        left = (
+            "files written so far stay in the folder; run again with --overwrite"
+            if kind == "dir"
+            else "nothing was written"
+        )
+        hint = "free some space and run again" if exc.errno == 28 else "check the path and permissions"
+        raise CleanerError(f"cannot write {target}: {exc.strerror}; {left} ({hint})") from None
+
+
+def _clean(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     fields = Fields(id=args.id_field, text=args.text_field, html=args.html_field)
     fmt = input_format(args.input, args.input_format)
@@ -324,6 +359,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     ]
     stream = run_pipeline(docs, stages, report)
     stream = _progress(stream, args.progress)
+    report_files = cli_views.clean_report_paths(args, kind)
+    stream = note_documents(stream, report)
     dedup = dedup_config_from_args(args)
     side = _side_paths(args, kind)
     rejects = _Rejects(side.get("rejects"), report)
@@ -340,6 +377,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             if side.get("clusters"):
                 write_clusters_json(deduper.clusters(), side["clusters"].with_suffix(".json"))
                 write_clusters_csv(deduper.clusters(), side["clusters"].with_suffix(".csv"))
+            report.info["dedup"]["largest"] = largest_clusters(deduper.clusters())
     check_accounting(report)
     report.info["seconds"] = round(time.perf_counter() - started, 3)
     report.timings["write"] = max(0.0, report.info["seconds"] - sum(report.timings.values()))
@@ -349,11 +387,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
         item.id: {"category": item.category, "why": item.why, "action": item.action, "source": _rel_source(item.source)}
         for item in items
     }
-    if args.report:
-        report.write(Path(args.report))
+    if report_files:
+        report.info["run"] = cli_views.run_info(args, report_files[0])
+        cli_views.write_run_report(report, report_files)
     print(report.summary(), file=sys.stderr)
     if "dedup" in report.info:
         print(_dedup_summary(report.info["dedup"]), file=sys.stderr)
+    if report_files:
+        print(f"cleaner: report: {report_files[0]}, {report_files[1]}", file=sys.stderr)
     return 0
 
 
@@ -473,6 +514,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     doc = next(iter(ExtractStage().run(read_docs(args.input, fmt, Fields()), Report())))
     result = cleaner.clean(doc.text, extracted=doc.extracted_by is not None)
     rows = explain(doc.text, result)
+    if args.html:
+        cli_views.explain_html(args.input, args.html, rows, cleaner)
+        return 0
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     for row in rows:
         if args.json:
@@ -490,6 +534,9 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
     rows = [(r.id, r.category, r.action, r.why) for r in ruleset.rules]
     if not args.no_default_rules:
         rows += [(h.id, h.category, "heuristic", h.why) for h in REGISTRY.values()]
+    if args.stats:
+        cli_views.print_rule_stats(args.stats, {rid: {"category": cat, "why": why} for rid, cat, _, why in rows})
+        return 0
     for rid, cat, action, why in rows:
         sys.stdout.write(f"{rid:<10} {cat:<11} {action:<11} {why}\n")
     return 0
@@ -516,6 +563,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_clean(args)
         if args.command == "explain":
             return cmd_explain(args)
+        if args.command == "report":
+            return cli_views.cmd_report(args)
+        if args.command == "golden":
+            if args.golden_command is None:
+                parser.parse_args(["golden", "--help"])
+            return cli_views.cmd_golden(args, Cleaner(config_from_args(args)))
         if args.rules_command == "list":
             return cmd_rules_list(args)
         if args.rules_command == "check":

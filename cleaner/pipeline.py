@@ -157,7 +157,7 @@ class EmptyStage:
                 report.count("docs_empty")
                 if self.drop:
                     doc.status = "dropped"
-                    report.count(f"docs_dropped.{_reason_key(doc.reason)}")
+                    report.count(f"docs_dropped.{reason_key(doc.reason)}")
             yield doc
 
 
@@ -171,9 +171,9 @@ def run_pipeline(docs: Iterable[Doc], stages: Sequence[Stage], report: Report) -
         for doc in it:
             report.count("docs_in")
             if doc.status == "dropped":
-                report.count(f"docs_dropped.{_reason_key(doc.reason)}")
+                report.count(f"docs_dropped.{reason_key(doc.reason)}")
             elif doc.status == "rejected":
-                report.count(f"docs_rejected.{_reason_key(doc.reason)}")
+                report.count(f"docs_rejected.{reason_key(doc.reason)}")
                 rejects = report.info.setdefault("rejects", [])
                 if len(rejects) < MAX_REJECT_EXAMPLES:
                     rejects.append({"where": doc.source, "reason": doc.reason})
@@ -214,7 +214,7 @@ def _timed(stream: Iterator[Doc], name: str, report: Report, upstream: str | Non
         yield doc
 
 
-def _reason_key(reason: str | None) -> str:
+def reason_key(reason: str | None) -> str:
     """``not_html`` for "WARC record is not HTML (image/png)" and so on."""
     text = (reason or "unknown").split(" (")[0].split(":")[0].lower()
     for prefix in ("warc record is ", "language "):

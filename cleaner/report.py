@@ -18,6 +18,8 @@ from typing import Any
 
 #: Real examples kept per rule (the first ones met, in input order).
 EXAMPLES_PER_RULE = 3
+#: Rejected records listed by place and reason (all of them are counted).
+MAX_REJECTS_LISTED = 20
 #: Version of the report.json layout.
 REPORT_VERSION = 1
 
@@ -40,6 +42,13 @@ class Report:
         kept = self.examples.setdefault(rule, [])
         if len(kept) < EXAMPLES_PER_RULE:
             kept.append(example)
+
+    def add_reject(self, reject: dict[str, Any]) -> None:
+        """List a rejected record by place and reason (the first ones only;
+        all are counted)."""
+        rejects = self.info.setdefault("rejects", [])
+        if len(rejects) < MAX_REJECTS_LISTED:
+            rejects.append(reject)
 
     def merge(self, counts: Counter[str], examples: list[tuple[str, dict[str, Any]]]) -> None:
         """Add one document's counters and examples (call in input order)."""

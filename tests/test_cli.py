@@ -83,6 +83,7 @@ def test_jsonl_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         "removed 3 of 5 lines and 5 of 39 words (13%)",
         "cleaner: dedup (flag): 1 near-duplicates in 1 clusters; threshold 0.4, 32 bands x 4 rows, P(candidate) "
         "J=0.2: 0.05, J=0.3: 0.23, J=0.4: 0.56, J=0.5: 0.87, J=0.6: 0.99, J=0.7: 1.00, J=0.8: 1.00, J=0.9: 1.00",
+        f"cleaner: report: {tmp_path / 'out.report.json'}, {tmp_path / 'out.report.html'}",
     ]
 
 

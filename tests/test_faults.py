@@ -1,0 +1,308 @@
+"""The fault matrix: every bad, hostile or huge input ends with nothing lost
+(written, dropped with a reason, or rejected with a reason) and at most a
+one-line message; no traceback, no hang."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, Config, RulePackError, clean_text
+from cleaner.cli import main
+from cleaner.errors import EXIT_DATA
+
+ARTICLE = "The council met on Monday and voted to close the old bridge for two years of repairs."
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(argv)
+    return code, capsys.readouterr().err
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def accounted(report: Path) -> dict[str, int]:
+    acc = json.loads(report.read_text())["accounting"]
+    assert acc["in"] == acc["written"] + acc["dropped"] + acc["rejected"]
+    return acc
+
+
+def clean_jsonl(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    raw: bytes,
+    name: str = "in.jsonl",
+    extra: list[str] | None = None,
+) -> tuple[list[dict], list[dict], dict[str, int]]:
+    src = tmp_path / name
+    src.write_bytes(raw)
+    argv = [
+        "clean",
+        str(src),
+        "-o",
+        str(tmp_path / "out.jsonl"),
+        "--report",
+        str(tmp_path / "r.json"),
+        "--dedup",
+        "off",
+    ]
+    code, err = run(argv + (extra or []), capsys)
+    assert code == 0, err
+    assert all(line.startswith("cleaner: ") for line in err.splitlines()), err
+    return read(tmp_path / "out.jsonl"), read(tmp_path / "out.rejects.jsonl"), accounted(tmp_path / "r.json")
+
+
+# --- encodings -----------------------------------------------------------------
+
+
+def test_invalid_utf8_in_a_jsonl_line_is_replaced_and_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = b'{"id": "a", "text": "caf\xe9 ' + ARTICLE.encode() + b'"}\n'
+    out, rejects, acc = clean_jsonl(tmp_path, capsys, raw)
+    assert out[0]["text"].startswith("caf\ufffd ") and "invalid_utf8_replaced" in out[0]["flags"]
+    assert (rejects, acc["written"]) == ([], 1)
+
+
+def test_invalid_utf8_text_file_utf16_file_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad.txt").write_bytes(b"Caf\xe9 society. " + ARTICLE.encode())
+    (folder / "utf16.txt").write_bytes(ARTICLE.encode("utf-16"))
+    (folder / "page.html").write_bytes(
+        b"<html><body><article><p>Caf\xe9 " + ARTICLE.encode() + b"</p></article></body></html>"
+    )
+    code, err = run(
+        ["clean", str(folder), "-o", str(tmp_path / "out.jsonl"), "--report", str(tmp_path / "r.json")], capsys
+    )
+    assert code == 0, err
+    got = {r["id"]: r for r in read(tmp_path / "out.jsonl")}
+    assert "invalid_utf8_replaced" in got["bad.txt"]["flags"] and got["bad.txt"]["text"].startswith("Caf\ufffd")
+    assert got["utf16.txt"]["text"] == ARTICLE and "decoded_utf16" in got["utf16.txt"]["flags"]
+    assert "invalid_utf8_replaced" in got["page.html"]["flags"]
+    assert accounted(tmp_path / "r.json")["written"] == 3
+
+
+def test_mixed_line_endings_and_nul_bytes() -> None:
+    text = f"Home\r\n{ARTICLE}\r{ARTICLE.replace('Monday', 'Friday')}\nShare this\x00 article\n"
+    result = clean_text(text)
+    assert result.text.splitlines()[0] == ARTICLE
+    assert "\x00" not in result.text.splitlines()[0]
+
+
+def test_nul_bytes_in_a_jsonl_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, rejects, _ = clean_jsonl(
+        tmp_path, capsys, json.dumps({"id": "n", "text": f"{ARTICLE}\x00\n{ARTICLE}"}).encode() + b"\n"
+    )
+    assert len(out) == 1 and not rejects
+
+
+# --- records -------------------------------------------------------------------
+
+
+def test_duplicate_ids_are_kept_flagged_and_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = (
+        json.dumps({"id": "x", "text": ARTICLE}) + "\n" + json.dumps({"id": "x", "text": ARTICLE.upper()}) + "\n"
+    ).encode()
+    out, _, acc = clean_jsonl(tmp_path, capsys, raw)
+    assert [r["id"] for r in out] == ["x", "x"] and "duplicate_id" in out[1]["flags"]
+    assert json.loads((tmp_path / "r.json").read_text())["counts"]["docs_duplicate_id"] == 1
+    assert acc["written"] == 2
+
+
+def test_duplicate_ids_in_folder_output_do_not_overwrite_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "x", "text": ARTICLE}) + "\n" + json.dumps({"id": "x", "text": ARTICLE.upper()}) + "\n"
+    )
+    assert run(["clean", str(src), "-o", str(tmp_path / "out")], capsys)[0] == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x.txt", "x~2.txt"]
+
+
+# --- files ---------------------------------------------------------------------
+
+
+def test_binary_and_empty_files_in_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    code, err = run(
+        ["clean", str(folder), "-o", str(tmp_path / "out.jsonl"), "--report", str(tmp_path / "r.json")], capsys
+    )
+    assert code == 0, err
+    assert {r["id"]: r.get("reason") for r in read(tmp_path / "out.jsonl")} == {
+        "a.txt": None,
+        "empty.txt": "empty input",
+    }
+    rejects = read(tmp_path / "out.rejects.jsonl")
+    assert [(Path(r["where"]).name, r["reason"]) for r in rejects] == [("image.txt", "binary file, not text")]
+    assert accounted(tmp_path / "r.json") == {"in": 3, "written": 2, "dropped": 0, "rejected": 1}
+
+
+def test_empty_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, rejects, acc = clean_jsonl(tmp_path, capsys, b"")
+    assert (out, rejects, acc["in"]) == ([], [], 0)
+    assert (tmp_path / "out.jsonl").read_bytes() == b""
+
+
+@pytest.mark.parametrize("kind", ["gz", "zst"])
+def test_truncated_compressed_input_keeps_the_readable_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    lines = "".join(
+        json.dumps({"id": f"d{i}", "text": f"{ARTICLE} Number {i * 7919}."}) + "\n" for i in range(20000)
+    ).encode()
+    if kind == "gz":
+        data = gzip.compress(lines)
+    else:
+        import zstandard
+
+        data = zstandard.ZstdCompressor().compress(lines)
+    out, rejects, acc = clean_jsonl(
+        tmp_path, capsys, data[: len(data) // 2], name=f"in.jsonl.{kind}", extra=["--language", "en"]
+    )
+    assert 0 < len(out) < 20000 and [r["id"] for r in out] == [f"d{i}" for i in range(len(out))]
+    assert len(rejects) == 1 and rejects[0]["reason"].startswith("input ends early: damaged or truncated after line ")
+    assert acc["rejected"] == 1
+
+
+def test_broken_warc_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    for n in range(2):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        page = f"<html><body><article><p>{ARTICLE} Page {n}.</p></article></body></html>".encode()
+        writer.write_record(
+            writer.create_warc_record(f"https://e.org/{n}", "response", payload=io.BytesIO(page), http_headers=headers)
+        )
+    data = buf.getvalue()
+    second = data.index(b"WARC/1.", 10)
+    broken = data[:second] + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\n<html>cut"
+    src = tmp_path / "crawl.warc"
+    src.write_bytes(broken)
+    code, err = run(
+        ["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--report", str(tmp_path / "r.json")], capsys
+    )
+    assert code == 0, err
+    assert len(read(tmp_path / "out.jsonl")) == 1
+    acc = accounted(tmp_path / "r.json")
+    assert acc["written"] == 1 and acc["rejected"] == 1
+
+
+# --- size ----------------------------------------------------------------------
+
+
+def test_huge_document_and_huge_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paragraph = " ".join([ARTICLE] * 22)  # about 1,900 characters
+    big_doc = "\n".join(f"{i}. {paragraph}" for i in range(26_000))  # about 50 MB
+    one_line = "word " * 2_000_000  # a single 10 MB line
+    raw = (
+        json.dumps({"id": "doc", "text": big_doc}) + "\n" + json.dumps({"id": "line", "text": one_line}) + "\n"
+    ).encode()
+    out, _, acc = clean_jsonl(tmp_path, capsys, raw)
+    assert [r["id"] for r in out] == ["doc", "line"] and acc["written"] == 2
+    assert out[1]["text"] == one_line.rstrip() or len(out[1]["text"]) > 9_000_000
+
+
+def test_many_tiny_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = "".join(json.dumps({"id": i, "text": "Hi."}) + "\n" for i in range(100_000)).encode()
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(raw)
+    code, err = run(
+        [
+            "clean",
+            str(src),
+            "-o",
+            str(tmp_path / "out.jsonl"),
+            "--report",
+            str(tmp_path / "r.json"),
+            "--language",
+            "en",
+            "--dedup",
+            "off",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert accounted(tmp_path / "r.json")["written"] == 100_000
+
+
+# --- hostile HTML and rules -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<div>" * 50_000 + ARTICLE + "</div>" * 50_000,
+        f'<html><body><p title="{"x" * 5_000_000}">{ARTICLE}</p></body></html>',
+        "<html><body><script>" + "var x = 1;" * 500_000 + f"</script><p>{ARTICLE}</p></body></html>",
+    ],
+    ids=["deep-nesting", "huge-attribute", "mostly-script"],
+)
+def test_hostile_html(tmp_path: Path, capsys: pytest.CaptureFixture[str], page: str) -> None:
+    out, rejects, acc = clean_jsonl(tmp_path, capsys, json.dumps({"id": "h", "html": page}).encode() + b"\n")
+    assert acc["in"] == 1 and len(out) + len(rejects) == 1
+    assert "var x" not in (out[0]["text"] if out else "")
+
+
+def test_catastrophic_regex_is_refused_at_load(tmp_path: Path) -> None:
+    pack = tmp_path / "evil.toml"
+    pack.write_text(
+        '[[rule]]\nid = "EVIL001"\ncategory = "evil"\nwhy = "x"\nmatch = \'(a+)+$\'\naction = "drop-line"\n'
+        'removes = ["aaaa"]\nkeeps = ["b"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RulePackError) as info:
+        Cleaner(Config(rules=(str(pack),)))
+    assert str(info.value).startswith(f"{pack}: rule 'EVIL001': regex backtracks catastrophically on ")
+
+
+# --- output ----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\n")
+    code, err = run(["clean", str(src), "-o", str(locked / "out.jsonl")], capsys)
+    assert code == EXIT_DATA and err.startswith("cleaner: error: ") and err.count("\n") == 1
+
+
+def test_disk_full_is_a_one_line_error_and_leaves_no_partial_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cleaner.io.writers as writers
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": ARTICLE}) + "\n" for i in range(5)))
+
+    def full(self: object, record: dict) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writers.JsonlWriter, "write", full)
+    code, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--dedup", "off"], capsys)
+    assert code == EXIT_DATA
+    assert (
+        err
+        == f"cleaner: error: cannot write {tmp_path / 'out.jsonl'}: No space left on device; nothing was written (free some space and run again)\n"
+    )
+    assert not (tmp_path / "out.jsonl").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl")]
