@@ -4,10 +4,8 @@ by the library (``cleaner.pipeline``, ``cleaner.io``, ``cleaner.explain``)."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,20 +13,21 @@ from typing import Any
 from cleaner import __version__, cli_views
 from cleaner.clean import Cleaner, example_failures
 from cleaner.config import Config
-from cleaner.corpus import DEDUP_MODES, check_accounting, reject_record, write_deduplicated, write_plain
-from cleaner.dedup import DedupConfig, Deduper, write_clusters_csv, write_clusters_json
+from cleaner.corpus import DEDUP_MODES
+from cleaner.dedup import DedupConfig
 from cleaner.doc import Doc
-from cleaner.errors import EXIT_USAGE, CleanerError, UsageError
+from cleaner.errors import EXIT_USAGE, CleanerError, InputError, UsageError
+from cleaner.execute import Job
+from cleaner.execute import run as run_job
 from cleaner.explain import explain, render_row
+from cleaner.extract import extract_html
 from cleaner.heuristics import REGISTRY, Heuristic
-from cleaner.io import STDIO, Fields, check_output, input_format, open_writer, output_kind, read_docs
+from cleaner.io import STDIO, Fields, check_output, input_format, output_kind, read_docs
 from cleaner.io.formats import INPUT_FORMATS, split_compression
 from cleaner.langid import SEED as LANG_SEED
-from cleaner.pipeline import CleanStage, EmptyStage, ExtractStage, LangStage, Stage, run_pipeline
-from cleaner.report import Report
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
-from cleaner.runlog import note_documents
-from cleaner.runs import largest_clusters
+from cleaner.runner import default_workers
+from cleaner.shards import SHARD_DOCS
 
 PROG = "cleaner"
 
@@ -216,6 +215,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the run report as JSON to PATH, and report.html beside it (default: OUT.report.json and OUT.report.html beside the output; none for stdout output); e.g. --report report.json",
     )
     g.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes to clean with (default: all cores); the output is the same for any N; e.g. --workers 2",
+    )
+    g.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish a run that was interrupted (its shards are in OUT.work/); same input and options needed",
+    )
+    g.add_argument(
+        "--shard-docs",
+        type=int,
+        default=SHARD_DOCS,
+        metavar="N",
+        help=f"input documents per shard of a resumable run (default {SHARD_DOCS}); e.g. --shard-docs 500",
+    )
+    g.add_argument(
         "--rejects",
         metavar="PATH",
         help="where records that cannot be read go, with their raw bytes and the reason "
@@ -344,43 +361,39 @@ def _clean(args: argparse.Namespace) -> int:
     fmt = input_format(args.input, args.input_format)
     kind = output_kind(args.output)
     check_output(args.output, args.input, kind, args.overwrite)
-    cleaner = Cleaner(config)  # loads and validates every pack before any document is read
-    report = Report()
-    started = time.perf_counter()
-    docs = read_docs(args.input, fmt, fields)
     keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
     if keep_langs and config.language != "auto":
         raise UsageError("--lang filters on detected languages; it needs --language auto")
-    stages: list[Stage] = [
-        ExtractStage(),
-        LangStage(cleaner, keep_langs),
-        CleanStage(cleaner),
-        EmptyStage(args.drop_empty),
-    ]
-    stream = run_pipeline(docs, stages, report)
-    stream = _progress(stream, args.progress)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if args.resume and args.output == STDIO:
+        raise UsageError("--resume needs an output file or folder (a run to stdout cannot be resumed)")
+    cleaner = Cleaner(config)  # loads and validates every pack before any document is read
     report_files = cli_views.clean_report_paths(args, kind)
-    stream = note_documents(stream, report)
-    dedup = dedup_config_from_args(args)
     side = _side_paths(args, kind)
-    rejects = _Rejects(side.get("rejects"), report)
-    with open_writer(args.output, kind, fields) as writer, rejects:
-        if dedup is None:
-            write_plain(stream, fields, writer.write, rejects.write, report)
-        else:
-            deduper = Deduper(dedup)
-            with contextlib.ExitStack() as stack:
-                copies = None
-                if args.dedup == "drop" and side.get("duplicates"):
-                    copies = stack.enter_context(open_writer(str(side["duplicates"]), "jsonl", fields)).write
-                write_deduplicated(stream, fields, deduper, args.dedup, writer.write, copies, rejects.write, report)
-            if side.get("clusters"):
-                write_clusters_json(deduper.clusters(), side["clusters"].with_suffix(".json"))
-                write_clusters_csv(deduper.clusters(), side["clusters"].with_suffix(".csv"))
-            report.info["dedup"]["largest"] = largest_clusters(deduper.clusters())
-    check_accounting(report)
-    report.info["seconds"] = round(time.perf_counter() - started, 3)
-    report.timings["write"] = max(0.0, report.info["seconds"] - sum(report.timings.values()))
+    job = Job(
+        input=args.input,
+        input_format=fmt,
+        output=args.output,
+        output_kind=kind,
+        fields=fields,
+        config=config,
+        keep_langs=keep_langs,
+        drop_empty=args.drop_empty,
+        dedup=dedup_config_from_args(args),
+        dedup_mode=args.dedup,
+        workers=args.workers or default_workers(),
+        resume=args.resume,
+        overwrite=args.overwrite,
+        work_dir=None if args.output == STDIO else Path(f"{args.output.rstrip('/')}.work"),
+        rejects=side.get("rejects"),
+        duplicates=side.get("duplicates"),
+        clusters=side.get("clusters"),
+        shard_docs=args.shard_docs,
+    )
+    report = run_job(job, cleaner, progress=lambda docs: _progress(docs, args.progress))
+    report.info["seconds"] = round(report.timings["total"], 3)
+    report.info["workers"] = job.workers
     report.info["config"] = _config_json(config, cleaner)
     items: list[Rule | Heuristic] = [*cleaner.rules, *cleaner.heuristics]
     report.info["rules"] = {
@@ -391,37 +404,17 @@ def _clean(args: argparse.Namespace) -> int:
         report.info["run"] = cli_views.run_info(args, report_files[0])
         cli_views.write_run_report(report, report_files)
     print(report.summary(), file=sys.stderr)
+    if report.counts["docs_flagged.duplicate_id"]:
+        n = report.counts["docs_flagged.duplicate_id"]
+        print(
+            f"cleaner: warning: {n} document(s) reuse an earlier id; all are kept and flagged duplicate_id",
+            file=sys.stderr,
+        )
     if "dedup" in report.info:
         print(_dedup_summary(report.info["dedup"]), file=sys.stderr)
     if report_files:
         print(f"cleaner: report: {report_files[0]}, {report_files[1]}", file=sys.stderr)
     return 0
-
-
-class _Rejects:
-    """The rejects file, created only when there is a reject to write."""
-
-    def __init__(self, path: Path | None, report: Report) -> None:
-        self.path, self.report = path, report
-        self._cm: Any = None
-        self._writer: Any = None
-
-    def write(self, doc: Doc) -> None:
-        if self.path is None:
-            return
-        if self._writer is None:
-            self._cm = open_writer(str(self.path), "jsonl", Fields())
-            self._writer = self._cm.__enter__()
-        self._writer.write(reject_record(doc))
-
-    def __enter__(self) -> _Rejects:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._cm is not None:
-            self._cm.__exit__(*exc)
-        if self.path is not None and self._writer is not None:
-            self.report.info["rejects_file"] = str(self.path)
 
 
 def dedup_config_from_args(args: argparse.Namespace) -> DedupConfig | None:
@@ -511,7 +504,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
     fmt = input_format(args.input, args.input_format)
     if fmt not in ("text", "html"):
         raise UsageError(f"{args.input}: explain takes one text or HTML document (got {fmt}); use --input-format text")
-    doc = next(iter(ExtractStage().run(read_docs(args.input, fmt, Fields()), Report())))
+    doc = next(iter(read_docs(args.input, fmt, Fields())))
+    if doc.status == "rejected":
+        raise InputError(f"{args.input}: {doc.reason}")
+    if doc.html is not None:
+        doc.text, doc.extracted_by = extract_html(doc.html).text, "trafilatura"
     result = cleaner.clean(doc.text, extracted=doc.extracted_by is not None)
     rows = explain(doc.text, result)
     if args.html:

@@ -114,7 +114,7 @@ def test_duplicate_ids_are_kept_flagged_and_counted(tmp_path: Path, capsys: pyte
     ).encode()
     out, _, acc = clean_jsonl(tmp_path, capsys, raw)
     assert [r["id"] for r in out] == ["x", "x"] and "duplicate_id" in out[1]["flags"]
-    assert json.loads((tmp_path / "r.json").read_text())["counts"]["docs_duplicate_id"] == 1
+    assert json.loads((tmp_path / "r.json").read_text())["counts"]["docs_flagged.duplicate_id"] == 1
     assert acc["written"] == 2
 
 

@@ -1,0 +1,221 @@
+"""Clean a corpus end to end: read -> process (N workers) -> shards ->
+corpus pass (dedup) -> write, with every document accounted for.
+
+This is what ``cleaner clean`` runs; the CLI only turns flags into a
+:class:`Job`. Phase 1 processes the input into shards in a work folder
+(``OUT.work/``, see :mod:`cleaner.shards`); phase 2 reads the shards back in
+order, collects dedup signatures, clusters, and writes the output, the
+rejects, the duplicates side file and the cluster report. Same input and
+options give byte-identical output for any number of workers, and after an
+interruption and ``--resume``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaner.clean import Cleaner
+from cleaner.config import Config
+from cleaner.corpus import check_accounting, reject_record
+from cleaner.dedup import DedupConfig, Deduper, write_clusters_csv, write_clusters_json
+from cleaner.doc import Doc
+from cleaner.io import Fields, doc_record, open_writer, read_docs
+from cleaner.report import Report
+from cleaner.runlog import note_documents
+from cleaner.runner import DocResult, RunSpec, flag_duplicate_ids, merge, process_stream
+from cleaner.runs import largest_clusters
+from cleaner.shards import SHARD_DOCS, Shard, WorkDir, fingerprint
+
+Progress = Callable[[Iterator[Doc]], Iterator[Doc]]
+
+
+@dataclass
+class Job:
+    """One ``cleaner clean`` run."""
+
+    input: str
+    input_format: str
+    output: str
+    output_kind: str
+    fields: Fields = field(default_factory=Fields)
+    config: Config = field(default_factory=Config)
+    keep_langs: frozenset[str] | None = None
+    drop_empty: bool = False
+    dedup: DedupConfig | None = None
+    dedup_mode: str = "flag"
+    workers: int = 1
+    resume: bool = False
+    overwrite: bool = False
+    work_dir: Path | None = None
+    rejects: Path | None = None
+    duplicates: Path | None = None
+    clusters: Path | None = None
+    shard_docs: int = SHARD_DOCS
+
+    def spec(self) -> RunSpec:
+        sketch = (self.dedup.num_perm, self.dedup.n, self.dedup.seed) if self.dedup else None
+        return RunSpec(config=self.config, keep_langs=self.keep_langs, drop_empty=self.drop_empty, sketch=sketch)
+
+    def options(self) -> dict[str, Any]:
+        """Everything that shapes the output (for the resume fingerprint)."""
+        return {
+            "spec": repr(self.spec()),
+            "fields": repr(self.fields),
+            "format": self.input_format,
+            "dedup": repr(self.dedup),
+            "mode": self.dedup_mode,
+        }
+
+
+def run(job: Job, cleaner: Cleaner | None = None, progress: Progress | None = None) -> Report:
+    """Run the job; returns the report (written by the caller)."""
+    cleaner = cleaner or Cleaner(job.config)  # validates every pack before a document is read
+    fp = fingerprint(job.input, job.options())
+    work = WorkDir(job.work_dir, fp, job.shard_docs) if job.work_dir else WorkDir.temporary(fp, job.shard_docs)
+    skip = work.start(job.resume, job.overwrite)
+    started = time.perf_counter()
+    if not work.complete:
+        docs: Iterator[Doc] = flag_duplicate_ids(read_docs(job.input, job.input_format, job.fields))
+        docs = _skip(docs, skip)
+        if progress is not None:
+            docs = progress(docs)
+        _process_into_shards(process_stream(docs, job.spec(), job.workers, cleaner), work, job.fields)
+    report = Report()
+    _assemble(job, work, report)
+    report.timings["total"] = time.perf_counter() - started
+    check_accounting(report)
+    if job.resume and skip:
+        report.info["resumed_after_docs"] = skip
+    work.remove()
+    return report
+
+
+def _skip(docs: Iterator[Doc], n: int) -> Iterator[Doc]:
+    """Drop the first ``n`` documents (done before an interruption); they
+    are still read, so the input is checked to be the same stream."""
+    for i, doc in enumerate(docs):
+        if i >= n:
+            yield doc
+
+
+def _process_into_shards(results: Iterable[DocResult], work: WorkDir, fields: Fields) -> None:
+    shard = Shard()
+    counts: Counter[str] = Counter()
+    for result in results:
+        counts.update(result.counts)
+        shard.examples.extend(result.examples)
+        for name, seconds in result.timings.items():
+            shard.timings[name] = shard.timings.get(name, 0.0) + seconds
+        if result.reject is not None:
+            shard.rejects.append(result.reject)
+        shard.entries.append(_entry(result, fields))
+        if len(shard.entries) >= work.shard_docs:
+            shard.counts = dict(counts)
+            work.add(shard)
+            shard, counts = Shard(), Counter()
+    shard.counts = dict(counts)
+    if shard.entries:
+        work.add(shard, last=True)
+    else:
+        work.finish()
+
+
+def _entry(result: DocResult, fields: Fields) -> tuple[str, dict[str, Any] | None, Any, dict[str, Any]]:
+    """What a shard keeps of a document: status, output or reject record,
+    dedup sketch, and the few facts the report lists documents by."""
+    doc = result.doc
+    note: dict[str, Any] = {"id": doc.id, "status": doc.status, "reason": doc.reason, "flags": doc.flags}
+    note.update(words_in=doc.words_in, words_removed=doc.words_removed)
+    if doc.status == "kept":
+        return ("kept", doc_record(doc, fields), result.sketch, note)
+    if doc.status == "rejected":
+        return ("rejected", reject_record(doc), None, note)
+    return (doc.status, None, None, note)
+
+
+def _noted_docs(work: WorkDir) -> Iterator[Doc]:
+    for shard in work.shards():
+        for *_, note in shard.entries:
+            yield Doc(text="", **note)
+
+
+def _assemble(job: Job, work: WorkDir, report: Report) -> None:
+    """Phase 2: the report and dedup from the shards, then the output."""
+    deduper = Deduper(job.dedup) if job.dedup else None
+    n = 0
+    for shard in work.shards():
+        merge(DocResult(Doc(id="", text=""), Counter(shard.counts), shard.examples, shard.timings), report)
+        for reject in shard.rejects:
+            report.add_reject(reject)
+        if deduper is not None:
+            start = time.perf_counter()
+            for status, record, sketch, _ in shard.entries:
+                if status == "kept":
+                    assert record is not None
+                    deduper.add_sketch(n, str(record[job.fields.id]), sketch, record)
+                    n += 1
+            report.timings["dedup"] += time.perf_counter() - start
+    marks = deduper.finish() if deduper is not None else {}
+    for _ in note_documents(_noted_docs(work), report):
+        pass
+    start = time.perf_counter()
+    with ExitStack() as stack:
+        write = stack.enter_context(open_writer(job.output, job.output_kind, job.fields)).write
+        sinks: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+        def sink(name: str, path: Path | None) -> Callable[[dict[str, Any]], None] | None:
+            if path is None:
+                return None
+            if name not in sinks:
+                sinks[name] = stack.enter_context(open_writer(str(path), "jsonl", Fields())).write
+            return sinks[name]
+
+        index = 0
+        for shard in work.shards():
+            for status, record, _, _ in shard.entries:
+                if status == "rejected":
+                    out = sink("rejects", job.rejects)
+                    if out is not None and record is not None:
+                        out(record)
+                    continue
+                if status != "kept" or record is None:
+                    continue
+                record = {**record, **marks.get(index, {})}
+                index += 1
+                if "duplicate_of" in record:
+                    report.count("docs_flagged.near_dup")
+                    if job.dedup_mode == "drop":
+                        report.count("docs_dropped.duplicate")
+                        copies = sink("duplicates", job.duplicates)
+                        if copies is not None:
+                            copies(record)
+                        continue
+                write(record)
+                report.count("docs_written")
+    report.timings["write"] += time.perf_counter() - start
+    if job.rejects is not None and "rejects" in sinks:
+        report.info["rejects_file"] = str(job.rejects)
+    if deduper is not None:
+        _dedup_report(job, deduper, report)
+
+
+def _dedup_report(job: Job, deduper: Deduper, report: Report) -> None:
+    clusters = deduper.clusters()
+    report.count("dup_clusters", len(clusters))
+    report.info["dedup"] = {
+        "mode": job.dedup_mode,
+        "params": deduper.params(),
+        "s_curve": [[j, round(p, 4)] for j, p in deduper.s_curve()],
+        "clusters": len(clusters),
+        "copies": sum(len(c.copies) for c in clusters),
+        "largest": largest_clusters(clusters),
+    }
+    if job.clusters is not None:
+        write_clusters_json(clusters, job.clusters.with_suffix(".json"))
+        write_clusters_csv(clusters, job.clusters.with_suffix(".csv"))

@@ -1,0 +1,210 @@
+"""Running the per-document work: in this process or on N worker processes,
+with the output in input order and byte-identical either way.
+
+Per-document work (extract HTML, tag the language, clean, mark empty,
+sketch for dedup) is one pure function, :func:`process_doc`, driven by a
+picklable :class:`RunSpec`. Workers rebuild the cleaner from the spec once
+and receive documents in chunks; results come back in input order and are
+merged into the report in that order, so counts, examples and the output
+never depend on the number of workers or on timing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.clean import Cleaner
+from cleaner.config import Config
+from cleaner.doc import Doc
+from cleaner.extract import extract_html
+from cleaner.pipeline import clean_document, reason_key
+from cleaner.report import Report
+from cleaner.shingle import Sketch, Sketcher
+
+#: Documents sent to a worker at a time, and chunks in flight per worker.
+CHUNK_DOCS = 32
+IN_FLIGHT_PER_WORKER = 3
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a worker needs to process documents (picklable)."""
+
+    config: Config = field(default_factory=Config)
+    keep_langs: frozenset[str] | None = None
+    drop_empty: bool = False
+    #: ``(num_perm, n, seed)`` of the dedup sketches, or ``None`` for no dedup.
+    sketch: tuple[int, int, int] | None = None
+
+
+@dataclass
+class DocResult:
+    """One processed document with what it adds to the report."""
+
+    doc: Doc
+    counts: Counter[str]
+    examples: list[tuple[str, dict[str, Any]]]
+    timings: dict[str, float]
+    sketch: Sketch | None = None
+    reject: dict[str, Any] | None = None
+
+
+class Processor:
+    """The per-document work of one process (rules loaded once)."""
+
+    def __init__(self, spec: RunSpec, cleaner: Cleaner | None = None) -> None:
+        self.spec = spec
+        self.cleaner = cleaner or Cleaner(spec.config)
+        self.sketcher = (
+            Sketcher(num_perm=spec.sketch[0], n=spec.sketch[1], seed=spec.sketch[2]) if spec.sketch else None
+        )
+
+    def process(self, docs: list[Doc]) -> list[DocResult]:
+        results = [process_doc(self, doc) for doc in docs]
+        if self.sketcher is not None:
+            kept = [r for r in results if r.doc.status == "kept"]
+            start = time.perf_counter()
+            for r, sk in zip(kept, self.sketcher.sketch_many([r.doc.text for r in kept]), strict=True):
+                r.sketch = sk
+            if kept:
+                kept[0].timings["dedup"] = kept[0].timings.get("dedup", 0.0) + time.perf_counter() - start
+        return results
+
+
+def process_doc(proc: Processor, doc: Doc) -> DocResult:
+    """Extract, tag, clean and mark one document (status ``kept`` only;
+    others pass through untouched)."""
+    counts: Counter[str] = Counter({"docs_in": 1})
+    examples: list[tuple[str, dict[str, Any]]] = []
+    timings: dict[str, float] = {}
+    for flag in doc.flags:  # flags the reader set (duplicate_id, invalid_utf8_replaced, ...)
+        counts[f"docs_flagged.{flag}"] += 1
+    if doc.status == "dropped":
+        counts[f"docs_dropped.{reason_key(doc.reason)}"] += 1
+    if doc.status == "rejected":
+        counts[f"docs_rejected.{reason_key(doc.reason)}"] += 1
+        return DocResult(doc, counts, examples, timings, reject={"where": doc.source, "reason": doc.reason})
+    if doc.status != "kept":
+        return DocResult(doc, counts, examples, timings)
+    clock = time.perf_counter()
+    if doc.html is not None:
+        result = extract_html(doc.html, url=doc.metadata.get("url") or None)
+        doc.text, doc.html, doc.extracted_by = result.text, None, result.method
+        doc.metadata = {**result.metadata, **doc.metadata}  # the container (WARC) knows the url best
+        counts[f"docs_extracted.{result.method}"] += 1
+        clock = _lap(timings, "extract", clock)
+    doc.lang, doc.lang_confidence = proc.cleaner.language_of(doc.text)
+    counts[f"docs_lang.{doc.lang}"] += 1
+    clock = _lap(timings, "lang", clock)
+    keep = proc.spec.keep_langs
+    if keep is not None and doc.lang not in keep:
+        doc.status, doc.reason = "dropped", f"language {doc.lang} not in --lang"
+        counts["docs_dropped.lang"] += 1
+        return DocResult(doc, counts, examples, timings)
+    doc_counts, examples = clean_document(proc.cleaner, doc)
+    counts.update(doc_counts)
+    _lap(timings, "clean", clock)
+    if not doc.text.strip():
+        doc.reason = "empty input" if doc.words_in == 0 else "empty after cleaning"
+        counts["docs_empty"] += 1
+        if proc.spec.drop_empty:
+            doc.status = "dropped"
+            counts[f"docs_dropped.{reason_key(doc.reason)}"] += 1
+    return DocResult(doc, counts, examples, timings)
+
+
+def _lap(timings: dict[str, float], name: str, since: float) -> float:
+    now = time.perf_counter()
+    timings[name] = timings.get(name, 0.0) + now - since
+    return now
+
+
+def merge(result: DocResult, report: Report) -> Doc:
+    """Add one result to the report (call in input order)."""
+    report.merge(result.counts, result.examples)
+    for name, seconds in result.timings.items():
+        report.timings[name] += seconds
+    if result.reject is not None:
+        report.add_reject(result.reject)
+    return result.doc
+
+
+# --- workers ---------------------------------------------------------------------
+
+_WORKER: Processor | None = None
+
+
+def _init_worker(spec: RunSpec) -> None:
+    global _WORKER
+    _WORKER = Processor(spec)
+
+
+def _work(docs: list[Doc]) -> list[DocResult]:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.process(docs)
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _chunks(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
+    chunk: list[Doc] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def process_stream(
+    docs: Iterable[Doc], spec: RunSpec, workers: int = 1, cleaner: Cleaner | None = None
+) -> Iterator[DocResult]:
+    """Process documents on ``workers`` processes (1: in this one), yielding
+    the results in input order."""
+    chunks = _chunks(docs, CHUNK_DOCS)
+    # Small inputs never pay for starting processes: the pool starts only
+    # once more chunks are waiting than one process would take at a time.
+    head = list(itertools.islice(chunks, workers * IN_FLIGHT_PER_WORKER)) if workers > 1 else []
+    if workers <= 1 or len(head) < workers * IN_FLIGHT_PER_WORKER:
+        proc = Processor(spec, cleaner)
+        for chunk in itertools.chain(head, chunks):
+            yield from proc.process(chunk)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
+        # A bounded window of chunks in flight (Pool.imap would read the
+        # whole input ahead); results are taken in submission order.
+        window: deque[Any] = deque()
+        for chunk in itertools.chain(head, chunks):
+            window.append(pool.apply_async(_work, (chunk,)))
+            if len(window) >= workers * IN_FLIGHT_PER_WORKER:
+                yield from window.popleft().get()
+        while window:
+            yield from window.popleft().get()
+
+
+def flag_duplicate_ids(docs: Iterable[Doc]) -> Iterator[Doc]:
+    """Mark documents whose id was seen before (both are kept; the flag and
+    the report say so). Only hashes of ids are held."""
+    seen: set[int] = set()
+    for doc in docs:
+        if doc.status == "kept":
+            key = hash(doc.id)
+            if key in seen:
+                doc.flags = [*doc.flags, "duplicate_id"]
+            seen.add(key)
+        yield doc

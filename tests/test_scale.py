@@ -1,0 +1,92 @@
+"""Workers and resumable runs: the same bytes for 1 and 2 workers, and after
+kill -9 + --resume, as from a run that was never interrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cleaner.cli import main
+from cleaner.errors import EXIT_USAGE
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT.parent / "shared" / "bench" / "quality-dev"
+pytestmark = pytest.mark.skipif(not BENCH.is_dir(), reason=f"dev pages not found at {BENCH}")
+
+
+def corpus(path: Path, copies: int) -> Path:
+    pages = [p.read_text(encoding="utf-8") for p in sorted((BENCH / "text").glob("*.txt"))]
+    with path.open("w", encoding="utf-8") as fh:
+        for c in range(copies):
+            for n, text in enumerate(pages):
+                fh.write(json.dumps({"id": f"{c}-{n}", "text": text if c == 0 else f"Copy {c}\n{text}"}) + "\n")
+    return path
+
+
+def cli(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "cleaner", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_one_and_two_workers_give_the_same_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = corpus(tmp_path / "in.jsonl", 2)  # 362 documents: 12 chunks, interleaved over 2 workers
+    for n in (1, 2):
+        code = main(["clean", str(src), "-o", str(tmp_path / f"w{n}.jsonl"), "--workers", str(n), "--language", "en"])
+        assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "w1.jsonl").read_bytes() == (tmp_path / "w2.jsonl").read_bytes()
+    r1, r2 = (json.loads((tmp_path / f"w{n}.report.json").read_text()) for n in (1, 2))
+    assert r1["counts"] == r2["counts"] and r1["examples"] == r2["examples"] and r2["workers"] == 2
+
+
+def test_kill_9_then_resume_gives_identical_output(tmp_path: Path) -> None:
+    src = corpus(tmp_path / "in.jsonl", 4)  # 724 documents, 15 shards of 50
+    common = ["--shard-docs", "50", "--workers", "1"]
+    reference = cli("clean", str(src), "-o", str(tmp_path / "ref.jsonl"), *common)
+    assert reference.wait(timeout=600) == 0, reference.stderr.read() if reference.stderr else ""
+    out = tmp_path / "out.jsonl"
+    manifest = tmp_path / "out.jsonl.work" / "manifest.json"
+    proc = cli("clean", str(src), "-o", str(out), *common)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        if manifest.exists() and json.loads(manifest.read_text())["shards"] >= 3:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    done = json.loads(manifest.read_text())["shards"]
+    assert 3 <= done < 15
+    again = cli("clean", str(src), "-o", str(out), *common)  # without --resume: refused, nothing touched
+    assert again.wait(timeout=60) == EXIT_USAGE
+    assert again.stderr is not None and b"pass --resume to finish it" in again.stderr.read()
+    resumed = cli("clean", str(src), "-o", str(out), *common, "--resume")
+    assert resumed.wait(timeout=600) == 0
+    assert out.read_bytes() == (tmp_path / "ref.jsonl").read_bytes()
+    assert not manifest.parent.exists()
+    report = json.loads((tmp_path / "out.report.json").read_text())
+    assert report["resumed_after_docs"] == done * 50
+    assert (
+        report["accounting"]["in"] == 724
+        and report["counts"] == json.loads((tmp_path / "ref.report.json").read_text())["counts"]
+    )
+
+
+def test_resume_with_other_options_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cleaner.shards import WorkDir, fingerprint
+
+    src = corpus(tmp_path / "in.jsonl", 1)
+    work = WorkDir(tmp_path / "out.jsonl.work", fingerprint(str(src), {"other": "options"}))
+    work.start(resume=False, overwrite=False)
+    code = main(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--resume"])
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert err == (
+        f"cleaner: error: {tmp_path / 'out.jsonl.work'}: the interrupted run here used other input or options; "
+        "run with the same ones, or pass --overwrite to start again\n"
+    )
