@@ -346,12 +346,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
             raise
         target = exc.filename or args.output
         kind = output_kind(args.output) if args.output != STDIO else "jsonl"
-        left = (
-            "files written so far stay in the folder; run again with --overwrite"
-            if kind == "dir"
-            else "nothing was written"
-        )
-        hint = "free some space and run again" if exc.errno == 28 else "check the path and permissions"
+        left = "the files written so far are incomplete" if kind == "dir" else "the output was not written"
+        work = Path(f"{args.output.rstrip('/')}.work")
+        if args.output != STDIO and (work / "manifest.json").exists():
+            left += f"; the processed shards are kept in {work}"
+            again = "run the same command again with --resume"
+        else:
+            again = "run again"
+        hint = f"free some space and {again}" if exc.errno == 28 else f"check the path and permissions, then {again}"
         raise CleanerError(f"cannot write {target}: {exc.strerror}; {left} ({hint})") from None
 
 
@@ -360,7 +362,8 @@ def _clean(args: argparse.Namespace) -> int:
     fields = Fields(id=args.id_field, text=args.text_field, html=args.html_field)
     fmt = input_format(args.input, args.input_format)
     kind = output_kind(args.output)
-    check_output(args.output, args.input, kind, args.overwrite)
+    # A resumed run writes over its own incomplete output.
+    check_output(args.output, args.input, kind, args.overwrite or args.resume)
     keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
     if keep_langs and config.language != "auto":
         raise UsageError("--lang filters on detected languages; it needs --language auto")

@@ -286,7 +286,7 @@ def test_unwritable_output_is_a_one_line_error(tmp_path: Path, capsys: pytest.Ca
     assert code == EXIT_DATA and err.startswith("cleaner: error: ") and err.count("\n") == 1
 
 
-def test_disk_full_is_a_one_line_error_and_leaves_no_partial_file(
+def test_disk_full_is_a_one_line_error_and_the_run_resumes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import cleaner.io.writers as writers
@@ -300,9 +300,14 @@ def test_disk_full_is_a_one_line_error_and_leaves_no_partial_file(
     monkeypatch.setattr(writers.JsonlWriter, "write", full)
     code, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--dedup", "off"], capsys)
     assert code == EXIT_DATA
-    assert (
-        err
-        == f"cleaner: error: cannot write {tmp_path / 'out.jsonl'}: No space left on device; nothing was written (free some space and run again)\n"
+    assert err == (
+        f"cleaner: error: cannot write {tmp_path / 'out.jsonl'}: No space left on device; the output was not written; "
+        f"the processed shards are kept in {tmp_path / 'out.jsonl.work'} (free some space and run the same command "
+        "again with --resume)\n"
     )
     assert not (tmp_path / "out.jsonl").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl")]
+    monkeypatch.undo()
+    code, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--dedup", "off", "--resume"], capsys)
+    assert code == 0, err
+    assert len(read(tmp_path / "out.jsonl")) == 5
