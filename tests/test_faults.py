@@ -7,8 +7,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
-import stat
 from pathlib import Path
 
 import pytest
@@ -275,15 +273,14 @@ def test_catastrophic_regex_is_refused_at_load(tmp_path: Path) -> None:
 # --- output ----------------------------------------------------------------------
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
 def test_unwritable_output_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be\n")  # unwritable even for root
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\n")
-    code, err = run(["clean", str(src), "-o", str(locked / "out.jsonl")], capsys)
-    assert code == EXIT_DATA and err.startswith("cleaner: error: ") and err.count("\n") == 1
+    code, err = run(["clean", str(src), "-o", str(blocker / "out.jsonl")], capsys)
+    assert code == EXIT_DATA and err.startswith("cleaner: error: cannot write ") and err.count("\n") == 1
+    assert blocker.read_text() == "a file where the output folder should be\n"
 
 
 def test_disk_full_is_a_one_line_error_and_the_run_resumes(
