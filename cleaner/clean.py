@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -255,17 +255,24 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
     return sorted(set(timed_out))
 
 
-def _drop_blocks(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
-    max_words = BLOCK_MAX_WORDS if rule.max_words is None else rule.max_words
-    max_lines = BLOCK_MAX_LINES if rule.max_lines is None else rule.max_lines
+def _firing(page: Page, rule: Rule, candidates: Sequence[int]) -> Iterator[tuple[int, int, list[int]]]:
+    """The candidate lines where a block or trailer rule fires, as ``(line,
+    position among the alive lines, alive lines)``: still alive, matched,
+    and past the ``near_end`` guard when the rule has it."""
     alive = page.alive()
     where = {i: pos for pos, i in enumerate(alive)}
     for i in candidates:
         if i not in where or not page.is_alive(i) or not rule.matches(page.text(i)):
             continue
-        pos = where[i]
         if rule.near_end and not _in_tail(page, i):
             continue
+        yield i, where[i], alive
+
+
+def _drop_blocks(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
+    max_words = BLOCK_MAX_WORDS if rule.max_words is None else rule.max_words
+    max_lines = BLOCK_MAX_LINES if rule.max_lines is None else rule.max_lines
+    for i, pos, alive in _firing(page, rule, candidates):
         page.drop(i, rule.id, "block header")
         for j in alive[pos + 1 : pos + 1 + max_lines]:
             if count_words(page.text(j)) > max_words or not page.is_alive(j):
@@ -300,14 +307,7 @@ def teaser_or_prompt(text: str, max_words: int = TRAILER_MAX_WORDS) -> bool:
 
 def _cut_trailer(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
     max_words = TRAILER_MAX_WORDS if rule.max_words is None else rule.max_words
-    alive = page.alive()
-    where = {i: pos for pos, i in enumerate(alive)}
-    for i in candidates:
-        if i not in where or not page.is_alive(i) or not rule.matches(page.text(i)):
-            continue
-        pos = where[i]
-        if rule.near_end and not _in_tail(page, i):
-            continue
+    for i, pos, alive in _firing(page, rule, candidates):
         # Scan forward only as far as the first prose line, so a page with
         # many markers costs no more than a few lines per marker.
         tail = (alive[k] for k in range(pos + 1, len(alive)) if page.is_alive(alive[k]))
