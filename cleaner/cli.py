@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__, cli_views
+from cleaner.backends import BACKENDS, DASK_LOCAL_WORKERS, require_dask
 from cleaner.clean import Cleaner, example_failures
 from cleaner.config import Config
 from cleaner.corpus import DEDUP_MODES
@@ -221,6 +222,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes to clean with (default: all cores); the output is the same for any N; e.g. --workers 2",
     )
     g.add_argument(
+        "--backend",
+        choices=list(BACKENDS),
+        default="local",
+        help="where documents are cleaned: local (this machine, --workers processes) or dask "
+        "(a dask.distributed cluster; needs pip install 'cleaner[dask]'); the output is the same; "
+        "e.g. --backend dask --scheduler tcp://10.0.0.5:8786",
+    )
+    g.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler to run on with --backend dask (default: start a local cluster of "
+        f"--workers processes, {DASK_LOCAL_WORKERS} if not given); e.g. --scheduler tcp://10.0.0.5:8786",
+    )
+    g.add_argument(
         "--resume",
         action="store_true",
         help="finish a run that was interrupted (its shards are in OUT.work/); same input and options needed",
@@ -369,6 +384,7 @@ def _clean(args: argparse.Namespace) -> int:
         raise UsageError("--lang filters on detected languages; it needs --language auto")
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    _check_backend(args)
     if args.resume and args.output == STDIO:
         raise UsageError("--resume needs an output file or folder (a run to stdout cannot be resumed)")
     cleaner = Cleaner(config)  # loads and validates every pack before any document is read
@@ -385,7 +401,7 @@ def _clean(args: argparse.Namespace) -> int:
         drop_empty=args.drop_empty,
         dedup=dedup_config_from_args(args),
         dedup_mode=args.dedup,
-        workers=args.workers or default_workers(),
+        workers=args.workers or (DASK_LOCAL_WORKERS if args.backend == "dask" else default_workers()),
         resume=args.resume,
         overwrite=args.overwrite,
         work_dir=None if args.output == STDIO else Path(f"{args.output.rstrip('/')}.work"),
@@ -393,6 +409,8 @@ def _clean(args: argparse.Namespace) -> int:
         duplicates=side.get("duplicates"),
         clusters=side.get("clusters"),
         shard_docs=args.shard_docs,
+        backend=args.backend,
+        scheduler=args.scheduler,
     )
     report = run_job(job, cleaner, progress=lambda docs: _progress(docs, args.progress))
     report.info["seconds"] = round(report.timings["total"], 3)
@@ -418,6 +436,16 @@ def _clean(args: argparse.Namespace) -> int:
     if report_files:
         print(f"cleaner: report: {report_files[0]}, {report_files[1]}", file=sys.stderr)
     return 0
+
+
+def _check_backend(args: argparse.Namespace) -> None:
+    if args.backend != "dask":
+        if args.scheduler is not None:
+            raise UsageError("--scheduler needs --backend dask")
+        return
+    if args.scheduler is not None and args.workers is not None:
+        raise UsageError("--workers does not apply to --scheduler (the cluster's workers do the work); drop one")
+    require_dask()
 
 
 def dedup_config_from_args(args: argparse.Namespace) -> DedupConfig | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cleaner.backends import Stream, open_backend
 from cleaner.clean import Cleaner
 from cleaner.config import Config
 from cleaner.corpus import check_accounting, reject_record
@@ -28,7 +29,7 @@ from cleaner.doc import Doc
 from cleaner.io import Fields, doc_record, open_writer, read_docs
 from cleaner.report import Report
 from cleaner.runlog import note_documents
-from cleaner.runner import DocResult, RunSpec, flag_duplicate_ids, merge, process_stream
+from cleaner.runner import DocResult, RunSpec, flag_duplicate_ids, merge
 from cleaner.runs import largest_clusters
 from cleaner.shards import SHARD_DOCS, Shard, WorkDir, fingerprint
 
@@ -57,6 +58,11 @@ class Job:
     duplicates: Path | None = None
     clusters: Path | None = None
     shard_docs: int = SHARD_DOCS
+    #: Where phase 1 runs: ``local`` (this process or ``workers`` processes)
+    #: or ``dask`` (the cluster at ``scheduler``, or a LocalCluster of
+    #: ``workers`` processes). The output is the same either way.
+    backend: str = "local"
+    scheduler: str | None = None
 
     def spec(self) -> RunSpec:
         sketch = (self.dedup.num_perm, self.dedup.n, self.dedup.seed) if self.dedup else None
@@ -76,6 +82,11 @@ class Job:
 def run(job: Job, cleaner: Cleaner | None = None, progress: Progress | None = None) -> Report:
     """Run the job; returns the report (written by the caller)."""
     cleaner = cleaner or Cleaner(job.config)  # validates every pack before a document is read
+    with open_backend(job.backend, job.workers, job.scheduler) as process:  # before OUT.work/ exists
+        return _run(job, cleaner, progress, process)
+
+
+def _run(job: Job, cleaner: Cleaner, progress: Progress | None, process: Stream) -> Report:
     fp = fingerprint(job.input, job.options())
     work = WorkDir(job.work_dir, fp, job.shard_docs) if job.work_dir else WorkDir.temporary(fp, job.shard_docs)
     skip = work.start(job.resume, job.overwrite)
@@ -85,7 +96,7 @@ def run(job: Job, cleaner: Cleaner | None = None, progress: Progress | None = No
         docs = _skip(docs, skip)
         if progress is not None:
             docs = progress(docs)
-        _process_into_shards(process_stream(docs, job.spec(), job.workers, cleaner), work, job.fields)
+        _process_into_shards(process(docs, job.spec(), cleaner), work, job.fields)
     report = Report()
     _assemble(job, work, report)
     report.timings["total"] = time.perf_counter() - started

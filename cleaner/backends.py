@@ -1,0 +1,131 @@
+"""Where the per-document work runs: in this process or a local worker pool
+(:func:`cleaner.runner.process_stream`), or on a ``dask.distributed``
+cluster (:func:`dask_process_stream`).
+
+Every backend has the same contract: documents in, :class:`DocResult` out,
+in input order. Only phase 1 of a run (processing documents into shards)
+moves to the cluster; assembly, dedup and writing stay on the client, so
+the output is byte-identical whichever backend ran.
+
+Dask is an optional dependency (``pip install 'cleaner[dask]'``), imported
+only when the dask backend is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+from cleaner.clean import Cleaner
+from cleaner.doc import Doc
+from cleaner.errors import CleanerError, UsageError
+from cleaner.runner import CHUNK_DOCS, IN_FLIGHT_PER_WORKER, DocResult, Processor, RunSpec, _chunks, process_stream
+
+BACKENDS = ("local", "dask")
+#: Workers of the LocalCluster that ``--backend dask`` starts without ``--scheduler``.
+DASK_LOCAL_WORKERS = 2
+#: How long to wait for the scheduler to answer, and for it to have a worker.
+CONNECT_TIMEOUT = 20
+MISSING_DASK = "--backend dask needs dask[distributed]: pip install 'cleaner[dask]'"
+
+#: ``process(docs, spec, cleaner)`` -> results in input order.
+Stream = Callable[[Iterable[Doc], RunSpec, "Cleaner | None"], Iterator[DocResult]]
+
+
+def require_dask() -> Any:
+    """The ``distributed`` module, or a :class:`UsageError` naming the install."""
+    try:
+        return importlib.import_module("distributed")
+    except ImportError:
+        raise UsageError(MISSING_DASK) from None
+
+
+@contextmanager
+def open_backend(backend: str, workers: int = 1, scheduler: str | None = None) -> Iterator[Stream]:
+    """The processing function of ``backend``, ready to use inside the
+    ``with`` block (for dask: connected to ``scheduler``, or to a
+    LocalCluster of ``workers`` processes started here and stopped after)."""
+    if backend == "local":
+        yield lambda docs, spec, cleaner: process_stream(docs, spec, workers, cleaner)
+        return
+    if backend != "dask":
+        raise UsageError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
+    with dask_client(scheduler, workers) as client:
+        window = max(2, sum(client.nthreads().values()) * IN_FLIGHT_PER_WORKER)
+        yield lambda docs, spec, cleaner: dask_process_stream(docs, spec, client, window)
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int = DASK_LOCAL_WORKERS) -> Iterator[Any]:
+    """A ``distributed.Client`` of the scheduler at ``scheduler``, or of a
+    LocalCluster (``workers`` processes, one thread each, no dashboard)."""
+    distributed = require_dask()
+    with ExitStack() as stack:
+        if scheduler is None:
+            cluster = stack.enter_context(
+                distributed.LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    # no dashboard, and its health/metrics server on a free port, not 8787
+                    scheduler_kwargs={"dashboard_address": ":0"},
+                )
+            )
+            client = stack.enter_context(distributed.Client(cluster))
+        else:
+            try:
+                client = stack.enter_context(distributed.Client(scheduler, timeout=CONNECT_TIMEOUT))
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise CleanerError(
+                    f"cannot reach the Dask scheduler at {scheduler}: {exc}; "
+                    "start one with `dask scheduler` and pass the address it prints"
+                ) from None
+            try:
+                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+            except TimeoutError:
+                raise CleanerError(
+                    f"the Dask scheduler at {scheduler} has no workers after {CONNECT_TIMEOUT} s; "
+                    f"start some with `dask worker {scheduler}`"
+                ) from None
+        yield client
+
+
+def dask_process_stream(docs: Iterable[Doc], spec: RunSpec, client: Any, window: int) -> Iterator[DocResult]:
+    """Process documents on the cluster of ``client`` in chunks, at most
+    ``window`` chunks in flight, yielding the results in input order (the
+    contract of :func:`cleaner.runner.process_stream`)."""
+    in_flight: deque[Any] = deque()
+    for chunk in _chunks(docs, CHUNK_DOCS):
+        in_flight.append(client.submit(process_chunk, spec, chunk, pure=False))
+        if len(in_flight) >= window:
+            yield from _take(in_flight.popleft())
+    while in_flight:
+        yield from _take(in_flight.popleft())
+
+
+def _take(future: Any) -> list[DocResult]:
+    results: list[DocResult] = future.result()
+    future.release()  # the scheduler may forget it now
+    return results
+
+
+# --- on the workers ---------------------------------------------------------------
+
+_LOCAL = threading.local()
+
+
+def process_chunk(spec: RunSpec, docs: list[Doc]) -> list[DocResult]:
+    """Process one chunk on a worker. The worker builds its
+    :class:`Processor` (rules loaded, compiled) once per spec and thread and
+    reuses it for every later chunk of the run."""
+    key = repr(spec)
+    cached: tuple[str, Processor] | None = getattr(_LOCAL, "processor", None)
+    if cached is None or cached[0] != key:
+        cached = (key, Processor(spec))
+        _LOCAL.processor = cached
+    return cached[1].process(docs)
