@@ -308,3 +308,25 @@ def test_disk_full_is_a_one_line_error_and_the_run_resumes(
     code, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--dedup", "off", "--resume"], capsys)
     assert code == 0, err
     assert len(read(tmp_path / "out.jsonl")) == 5
+
+
+def test_html_input_never_touches_the_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    page = (
+        '<html><head><link rel="stylesheet" href="https://example.org/a.css">'
+        '<meta http-equiv="refresh" content="0; url=https://example.org/"></head><body>'
+        f'<img src="https://example.org/x.png"><iframe src="https://example.org/f"></iframe><p>{ARTICLE}</p>'
+        '<script src="https://example.org/s.js"></script></body></html>'
+    )
+    record = {"id": "n", "html": page, "url": "https://example.org/story"}
+    out, _, acc = clean_jsonl(tmp_path, capsys, json.dumps(record).encode() + b"\n")
+    assert out[0]["text"] == ARTICLE and acc["written"] == 1
