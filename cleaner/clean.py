@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -34,9 +34,12 @@ from cleaner.rulepack import (
     load_rules,
 )
 from cleaner.safety import LINE_SECONDS, MAX_RULE_LINE_CHARS, MatchTimeout, time_limit
+from cleaner.template import line_key
 
 BUDGET_FLAG = "removal_budget"
 TIMEOUT_FLAG = "rule_timeout"
+#: The id of removals made by the cross-document template pass.
+TEMPLATE_ID = "TMPL001"
 #: Time limit for all line rules on one document before the per-line
 #: guarded retry (see :mod:`cleaner.safety`).
 DOC_SECONDS = 10.0
@@ -90,12 +93,19 @@ class Cleaner:
         return self.config.language, None
 
     def clean(
-        self, text: str, lang: str | None = None, lang_confidence: float | None = None, extracted: bool = False
+        self,
+        text: str,
+        lang: str | None = None,
+        lang_confidence: float | None = None,
+        extracted: bool = False,
+        template: Mapping[int, int] | None = None,
     ) -> CleanResult:
         """Clean one text. ``lang`` picks the language packs; without it the
         language comes from the config (detected, fixed, or every pack).
         ``extracted`` says an extractor already kept only the main content
-        (HTML input): the page-layout heuristics are skipped."""
+        (HTML input): the page-layout heuristics are skipped. ``template``
+        maps the line keys that are template in this document's source (see
+        :mod:`cleaner.template`) to the number of documents that have them."""
         if lang is None:
             lang, lang_confidence = self.language_of(text)
         rules, plan = self._prepared(lang)
@@ -110,13 +120,15 @@ class Cleaner:
             page = Page.from_text(text)
             if apply_rules(page, plan, guard=True):
                 flags.append(TIMEOUT_FLAG)
+        if template and TEMPLATE_ID not in self.config.disable and "template" not in self.config.disable:
+            drop_template_lines(page, template)
         for h in self.heuristics:
             if not (extracted and h.layout):
                 apply_heuristic(page, h)
         words_in = sum(count_words(t) for t in page.originals)
         if words_in and _removed_words(page, words_in) > self.config.max_removal_share * words_in:
             trailer_ids = {r.id for r in rules if r.action == "cut-trailer"}
-            restore_prose(page, {h.id for h in self.heuristics} | trailer_ids)
+            restore_prose(page, {h.id for h in self.heuristics} | trailer_ids | {TEMPLATE_ID})
             flags.append(BUDGET_FLAG)
         return CleanResult(
             text=page.output(),
@@ -127,6 +139,14 @@ class Cleaner:
             lang=lang,
             lang_confidence=lang_confidence,
         )
+
+
+def drop_template_lines(page: Page, template: Mapping[int, int]) -> None:
+    """TMPL001: drop the lines that many documents of this source share."""
+    for i, text in page.iter_alive():
+        n = template.get(line_key(text) or 0)
+        if n:
+            page.drop(i, TEMPLATE_ID, f"template: in {n} documents of this source")
 
 
 def _removed_words(page: Page, words_in: int) -> int:
@@ -148,6 +168,7 @@ def _check_disable(names: Iterable[str], rules: Sequence[Rule], heuristics: Sequ
     known = {n for r in rules for n in (r.id, r.category, *r.aliases)} | {
         n for h in heuristics for n in (h.id, h.category)
     }
+    known |= {TEMPLATE_ID, "template"}
     unknown = sorted(set(names) - known)
     if unknown:
         raise UsageError(f"--disable: unknown rule id or category {', '.join(unknown)} (see `cleaner rules list`)")

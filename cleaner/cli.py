@@ -12,7 +12,7 @@ from typing import Any
 
 from cleaner import __version__, cli_views
 from cleaner.backends import BACKENDS, DASK_LOCAL_WORKERS, require_dask
-from cleaner.clean import Cleaner, example_failures
+from cleaner.clean import TEMPLATE_ID, Cleaner, example_failures
 from cleaner.config import Config
 from cleaner.corpus import DEDUP_MODES
 from cleaner.dedup import DedupConfig
@@ -29,6 +29,7 @@ from cleaner.langid import SEED as LANG_SEED
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
 from cleaner.runner import default_workers
 from cleaner.shards import SHARD_DOCS
+from cleaner.template import MIN_DOCS, MIN_SHARE
 
 PROG = "cleaner"
 
@@ -79,6 +80,25 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="ID",
         help="switch off a rule id, heuristic id or category (repeatable, or comma-separated); e.g. --disable EDGE001,share",
+    )
+    g.add_argument(
+        "--no-templates",
+        action="store_true",
+        help="skip the first pass that learns each source's template lines (menus, footers shared by its pages)",
+    )
+    g.add_argument(
+        "--template-min-docs",
+        type=int,
+        default=MIN_DOCS,
+        metavar="N",
+        help=f"a line is template when at least N documents of its source have it (default {MIN_DOCS}); e.g. --template-min-docs 10",
+    )
+    g.add_argument(
+        "--template-min-share",
+        type=float,
+        default=MIN_SHARE,
+        metavar="X",
+        help=f"... and at least this share of the source's documents (default {MIN_SHARE}); e.g. --template-min-share 0.5",
     )
     g.add_argument("--no-heuristics", action="store_true", help="run the rule packs only; e.g. --no-heuristics")
     g.add_argument(
@@ -411,6 +431,9 @@ def _clean(args: argparse.Namespace) -> int:
         shard_docs=args.shard_docs,
         backend=args.backend,
         scheduler=args.scheduler,
+        templates=not args.no_templates,
+        template_min_docs=args.template_min_docs,
+        template_min_share=args.template_min_share,
     )
     report = run_job(job, cleaner, progress=lambda docs: _progress(docs, args.progress))
     report.info["seconds"] = round(report.timings["total"], 3)
@@ -420,6 +443,12 @@ def _clean(args: argparse.Namespace) -> int:
     report.info["rules"] = {
         item.id: {"category": item.category, "why": item.why, "action": item.action, "source": _rel_source(item.source)}
         for item in items
+    }
+    report.info["rules"][TEMPLATE_ID] = {
+        "category": "template",
+        "why": "A short line that many documents of the same source carry is that site's boilerplate.",
+        "action": "template pass",
+        "source": "cleaner/template.py",
     }
     if report_files:
         report.info["run"] = cli_views.run_info(args, report_files[0])

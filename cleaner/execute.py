@@ -32,6 +32,7 @@ from cleaner.runlog import note_documents
 from cleaner.runner import DocResult, RunSpec, flag_duplicate_ids, merge
 from cleaner.runs import largest_clusters
 from cleaner.shards import SHARD_DOCS, Shard, WorkDir, fingerprint
+from cleaner.template import MIN_DOCS, MIN_SHARE, TemplateCounts, Templates, source_of
 
 Progress = Callable[[Iterator[Doc]], Iterator[Doc]]
 
@@ -63,15 +64,28 @@ class Job:
     #: ``workers`` processes). The output is the same either way.
     backend: str = "local"
     scheduler: str | None = None
+    #: The cross-document template pass: off, or the documents a line must
+    #: be in (and the share of its source's documents) to be template.
+    templates: bool = True
+    template_min_docs: int = MIN_DOCS
+    template_min_share: float = MIN_SHARE
 
-    def spec(self) -> RunSpec:
+    def spec(self, templates: Templates | None = None) -> RunSpec:
         sketch = (self.dedup.num_perm, self.dedup.n, self.dedup.seed) if self.dedup else None
-        return RunSpec(config=self.config, keep_langs=self.keep_langs, drop_empty=self.drop_empty, sketch=sketch)
+        return RunSpec(
+            config=self.config,
+            keep_langs=self.keep_langs,
+            drop_empty=self.drop_empty,
+            sketch=sketch,
+            templates=templates,
+            source=self.input,
+        )
 
     def options(self) -> dict[str, Any]:
         """Everything that shapes the output (for the resume fingerprint)."""
         return {
             "spec": repr(self.spec()),
+            "templates": [self.templates, self.template_min_docs, self.template_min_share],
             "fields": repr(self.fields),
             "format": self.input_format,
             "dedup": repr(self.dedup),
@@ -96,8 +110,19 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, process: Stream)
         docs = _skip(docs, skip)
         if progress is not None:
             docs = progress(docs)
-        _process_into_shards(process(docs, job.spec(), cleaner), work, job.fields)
+        templates = _learn_templates(job)
+        _process_into_shards(process(docs, job.spec(templates), cleaner), work, job.fields)
+    else:
+        templates = None
     report = Report()
+    if templates is not None:
+        report.info["templates"] = {
+            "sources": len(templates.docs),
+            "sources_with_templates": len(templates.by_source),
+            "lines": templates.size(),
+            "min_docs": job.template_min_docs,
+            "min_share": job.template_min_share,
+        }
     _assemble(job, work, report)
     report.timings["total"] = time.perf_counter() - started
     check_accounting(report)
@@ -105,6 +130,19 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, process: Stream)
         report.info["resumed_after_docs"] = skip
     work.remove()
     return report
+
+
+def _learn_templates(job: Job) -> Templates | None:
+    """The first pass: count, per source, the documents each short line is
+    in (text documents only; HTML is left to trafilatura). Not possible on
+    stdin, which can be read only once."""
+    if not job.templates or job.input == "-":
+        return None
+    counts = TemplateCounts()
+    for doc in read_docs(job.input, job.input_format, job.fields):
+        if doc.status == "kept" and doc.html is None:
+            counts.add(source_of(doc.fields, doc.metadata, job.input), doc.text)
+    return counts.learn(job.template_min_docs, job.template_min_share)
 
 
 def _skip(docs: Iterator[Doc], n: int) -> Iterator[Doc]:

@@ -13,6 +13,7 @@ examples. Pure per document, so it runs the same in a worker process (see
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from cleaner.clean import Cleaner
@@ -25,11 +26,15 @@ SHARE_BINS = 10
 CONTEXT_CHARS = 160
 
 
-def clean_document(cleaner: Cleaner, doc: Doc) -> tuple[Counter[str], list[tuple[str, dict[str, Any]]]]:
+def clean_document(
+    cleaner: Cleaner, doc: Doc, template: Mapping[int, int] | None = None
+) -> tuple[Counter[str], list[tuple[str, dict[str, Any]]]]:
     """Clean one document in place; return its counters and its removal
     examples for the report. Pure per document, so it can run anywhere."""
     lines = split_lines(doc.text)
-    result = cleaner.clean(doc.text, doc.lang, doc.lang_confidence, extracted=doc.extracted_by is not None)
+    result = cleaner.clean(
+        doc.text, doc.lang, doc.lang_confidence, extracted=doc.extracted_by is not None, template=template
+    )
     counts: Counter[str] = Counter()
     counts["lines_in"] = sum(1 for ln in lines if ln.strip())
     counts["words_in"] = result.words_in

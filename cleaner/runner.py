@@ -27,6 +27,7 @@ from cleaner.extract import extract_html
 from cleaner.pipeline import clean_document, reason_key
 from cleaner.report import Report
 from cleaner.shingle import Sketch, Sketcher
+from cleaner.template import Templates, source_of
 
 #: Documents sent to a worker at a time, and chunks in flight per worker.
 CHUNK_DOCS = 32
@@ -42,6 +43,10 @@ class RunSpec:
     drop_empty: bool = False
     #: ``(num_perm, n, seed)`` of the dedup sketches, or ``None`` for no dedup.
     sketch: tuple[int, int, int] | None = None
+    #: Template lines learned in the first pass, and the source name of
+    #: documents without a URL (the input file).
+    templates: Templates | None = None
+    source: str = ""
 
 
 @dataclass
@@ -108,7 +113,10 @@ def process_doc(proc: Processor, doc: Doc) -> DocResult:
         doc.status, doc.reason = "dropped", f"language {doc.lang} not in --lang"
         counts["docs_dropped.lang"] += 1
         return DocResult(doc, counts, examples, timings)
-    doc_counts, examples = clean_document(proc.cleaner, doc)
+    template = None
+    if proc.spec.templates is not None and doc.extracted_by is None:
+        template = proc.spec.templates.lines_for(source_of(doc.fields, doc.metadata, proc.spec.source))
+    doc_counts, examples = clean_document(proc.cleaner, doc, template)
     counts.update(doc_counts)
     _lap(timings, "clean", clock)
     if not doc.text.strip():
