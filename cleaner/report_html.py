@@ -228,6 +228,18 @@ def _example(e: dict[str, Any]) -> str:
     )
 
 
+def _share_table(rows: list[dict[str, Any]]) -> str:
+    """Documents with the words they had and lost, for the report."""
+    return table(
+        ["document", "words in", "removed", "share"],
+        [
+            [f"<code>{esc(d['id'])}</code>", fmt(d["words_in"]), fmt(d["words_removed"]), f"{d['share']:.1%}"]
+            for d in rows
+        ],
+        num_cols=(1, 2, 3),
+    )
+
+
 def _documents(report: dict[str, Any]) -> str:
     c = report.get("counts", {})
     bins = prefixed(c, "removal_share")
@@ -244,31 +256,13 @@ def _documents(report: dict[str, Any]) -> str:
     over = docs.get("over_budget", [])
     n_over = c.get("docs_flagged.removal_budget", 0)
     over_html = (
-        table(
-            ["document", "words in", "removed", "share"],
-            [
-                [f"<code>{esc(d['id'])}</code>", fmt(d["words_in"]), fmt(d["words_removed"]), f"{d['share']:.1%}"]
-                for d in over
-            ],
-            num_cols=(1, 2, 3),
-        )
+        _share_table(over)
         if over
         else f'<p class="empty">{"None" if not n_over else "Not listed in this report"}: '
         f"{fmt(n_over)} documents over the removal budget.</p>"
     )
     most = docs.get("most_removed", [])
-    most_html = (
-        table(
-            ["document", "words in", "removed", "share"],
-            [
-                [f"<code>{esc(d['id'])}</code>", fmt(d["words_in"]), fmt(d["words_removed"]), f"{d['share']:.1%}"]
-                for d in most
-            ],
-            num_cols=(1, 2, 3),
-        )
-        if most
-        else '<p class="empty">Not recorded.</p>'
-    )
+    most_html = _share_table(most) if most else '<p class="empty">Not recorded.</p>'
     body = (
         f"{hist}<div class=grid2><div><h3>Over the removal budget ({num('docs_flagged.removal_budget', n_over, 'n-over-budget')})</h3>"
         f"{over_html}</div><div><h3>Largest share removed</h3>{most_html}</div></div>"

@@ -219,25 +219,8 @@ def test_huge_document_and_huge_line(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_many_tiny_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     raw = "".join(json.dumps({"id": i, "text": "Hi."}) + "\n" for i in range(100_000)).encode()
-    src = tmp_path / "in.jsonl"
-    src.write_bytes(raw)
-    code, err = run(
-        [
-            "clean",
-            str(src),
-            "-o",
-            str(tmp_path / "out.jsonl"),
-            "--report",
-            str(tmp_path / "r.json"),
-            "--language",
-            "en",
-            "--dedup",
-            "off",
-        ],
-        capsys,
-    )
-    assert code == 0, err
-    assert accounted(tmp_path / "r.json")["written"] == 100_000
+    out, rejects, acc = clean_jsonl(tmp_path, capsys, raw, extra=["--language", "en"])
+    assert (len(out), rejects, acc["written"]) == (100_000, [], 100_000)
 
 
 # --- hostile HTML and rules -------------------------------------------------------
