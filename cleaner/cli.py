@@ -24,10 +24,11 @@ from cleaner.explain import explain, render_row
 from cleaner.extract import extract_html
 from cleaner.heuristics import REGISTRY, Heuristic
 from cleaner.io import STDIO, Fields, check_output, input_format, output_kind, read_docs
-from cleaner.io.formats import INPUT_FORMATS, split_compression
+from cleaner.io.formats import INPUT_FORMATS
 from cleaner.langid import SEED as LANG_SEED
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
 from cleaner.runner import default_workers
+from cleaner.runs import output_stem
 from cleaner.shards import SHARD_DOCS
 from cleaner.template import MIN_DOCS, MIN_SHARE
 
@@ -495,11 +496,7 @@ def _side_paths(args: argparse.Namespace, kind: str) -> dict[str, Path]:
     and, in drop mode, the side file of copies go: next to the output
     (``out.jsonl.gz`` -> ``out.rejects.jsonl``, ``out/`` ->
     ``out.rejects.jsonl``) unless given."""
-    stem: Path | None = None
-    if args.output != STDIO:
-        out = Path(args.output.rstrip("/"))
-        name = split_compression(out.name)[0]
-        stem = out.parent / (name if kind == "dir" else Path(name).stem)
+    stem = None if args.output == STDIO else output_stem(args.output, kind)
     paths: dict[str, Path] = {}
     if args.rejects or stem:
         paths["rejects"] = Path(args.rejects) if args.rejects else Path(f"{stem}.rejects.jsonl")

@@ -107,5 +107,3 @@ class Doc:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: The raw input bytes of a rejected record (or a prefix of them).
     raw: bytes | None = None
-    #: The dedup sketch of the cleaned text, made where the document was cleaned.
-    sketch: Any = None

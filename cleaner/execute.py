@@ -29,7 +29,7 @@ from cleaner.doc import Doc
 from cleaner.io import Fields, doc_record, open_writer, read_docs
 from cleaner.report import Report
 from cleaner.runlog import note_documents
-from cleaner.runner import DocResult, RunSpec, flag_duplicate_ids, merge
+from cleaner.runner import DocResult, RunSpec, flag_duplicate_ids
 from cleaner.runs import largest_clusters
 from cleaner.shards import SHARD_DOCS, Shard, WorkDir, fingerprint
 from cleaner.template import MIN_DOCS, MIN_SHARE, TemplateCounts, Templates, source_of
@@ -188,31 +188,32 @@ def _entry(result: DocResult, fields: Fields) -> tuple[str, dict[str, Any] | Non
     return (doc.status, None, None, note)
 
 
-def _noted_docs(work: WorkDir) -> Iterator[Doc]:
+def _read_shards(job: Job, work: WorkDir, report: Report, deduper: Deduper | None) -> Iterator[Doc]:
+    """The first read of the shards: their report shares go into ``report``
+    and their sketches into ``deduper``; the documents' notes are yielded
+    for the report's lists of notable documents."""
+    n = 0
     for shard in work.shards():
-        for *_, note in shard.entries:
+        report.merge(shard.counts, shard.examples, shard.timings)
+        for reject in shard.rejects:
+            report.add_reject(reject)
+        start = time.perf_counter()
+        for status, record, sketch, note in shard.entries:
+            if deduper is not None and status == "kept":
+                assert record is not None
+                deduper.add_sketch(n, str(record[job.fields.id]), sketch, record)
+                n += 1
             yield Doc(text="", **note)
+        if deduper is not None:
+            report.timings["dedup"] += time.perf_counter() - start
 
 
 def _assemble(job: Job, work: WorkDir, report: Report) -> None:
     """Phase 2: the report and dedup from the shards, then the output."""
     deduper = Deduper(job.dedup) if job.dedup else None
-    n = 0
-    for shard in work.shards():
-        merge(DocResult(Doc(id="", text=""), Counter(shard.counts), shard.examples, shard.timings), report)
-        for reject in shard.rejects:
-            report.add_reject(reject)
-        if deduper is not None:
-            start = time.perf_counter()
-            for status, record, sketch, _ in shard.entries:
-                if status == "kept":
-                    assert record is not None
-                    deduper.add_sketch(n, str(record[job.fields.id]), sketch, record)
-                    n += 1
-            report.timings["dedup"] += time.perf_counter() - start
-    marks = deduper.finish() if deduper is not None else {}
-    for _ in note_documents(_noted_docs(work), report):
+    for _ in note_documents(_read_shards(job, work, report, deduper), report):
         pass
+    marks = deduper.finish() if deduper is not None else {}
     start = time.perf_counter()
     with ExitStack() as stack:
         write = stack.enter_context(open_writer(job.output, job.output_kind, job.fields)).write

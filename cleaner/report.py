@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,19 @@ class Report:
         if len(rejects) < MAX_REJECTS_LISTED:
             rejects.append(reject)
 
-    def merge(self, counts: Counter[str], examples: list[tuple[str, dict[str, Any]]]) -> None:
-        """Add one document's counters and examples (call in input order)."""
+    def merge(
+        self,
+        counts: Mapping[str, int],
+        examples: list[tuple[str, dict[str, Any]]],
+        timings: Mapping[str, float] | None = None,
+    ) -> None:
+        """Add one document's (or one shard's) counters, examples and stage
+        seconds (call in input order)."""
         self.counts.update(counts)
         for rule, example in examples:
             self.add_example(rule, example)
+        for name, seconds in (timings or {}).items():
+            self.timings[name] += seconds
 
     def to_json(self) -> dict[str, Any]:
         return {

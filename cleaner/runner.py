@@ -136,9 +136,7 @@ def _lap(timings: dict[str, float], name: str, since: float) -> float:
 
 def merge(result: DocResult, report: Report) -> Doc:
     """Add one result to the report (call in input order)."""
-    report.merge(result.counts, result.examples)
-    for name, seconds in result.timings.items():
-        report.timings[name] += seconds
+    report.merge(result.counts, result.examples, result.timings)
     if result.reject is not None:
         report.add_reject(result.reject)
     return result.doc
