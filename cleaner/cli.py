@@ -4,7 +4,6 @@ by the library (``cleaner.pipeline``, ``cleaner.io``, ``cleaner.explain``)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,7 +22,7 @@ from cleaner.execute import run as run_job
 from cleaner.explain import explain, render_row
 from cleaner.extract import extract_html
 from cleaner.heuristics import REGISTRY, Heuristic
-from cleaner.io import STDIO, Fields, check_output, input_format, output_kind, read_docs
+from cleaner.io import STDIO, Fields, check_output, dump_json_line, input_format, output_kind, read_docs
 from cleaner.io.formats import INPUT_FORMATS
 from cleaner.langid import SEED as LANG_SEED
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
@@ -574,7 +573,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     for row in rows:
         if args.json:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+            sys.stdout.write(dump_json_line(row))
         else:
             sys.stdout.write(render_row(row, color) + "\n")
     if not args.json:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from cleaner.doc import CleanResult
 from cleaner.errors import InputError, UsageError
+from cleaner.io.records import dump_json_line
 
 MAX_DIFF_LINES = 100
 SAMPLE_SUFFIXES = (".txt", ".html", ".htm")
@@ -88,7 +89,7 @@ def _jsonl_samples(path: Path) -> list[Sample]:
 
 def render_result(name: str, result: CleanResult) -> dict[str, str]:
     """The golden files of one sample: file name -> content."""
-    explain = "".join(json.dumps(r.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for r in result.removals)
+    explain = "".join(dump_json_line(r.to_json()) for r in result.removals)
     return {f"{name}.txt": result.text + "\n", f"{name}.explain.jsonl": explain}
 
 

@@ -198,3 +198,17 @@ def test_mixed_up_format_is_a_one_line_error(tmp_path: Path, capsys: pytest.Capt
         EXIT_USAGE,
         f"cleaner: error: {tmp_path / 'o.csv'}: output must be a folder, a .jsonl(.gz/.zst) or .parquet file, or - (stdout)\n",
     )
+
+
+def test_jsonl_output_escapes_unicode_line_separators(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # U+0085, U+2028 and U+2029 are legal raw inside JSON strings, but
+    # str.splitlines() and JavaScript break lines on them: written raw they
+    # would split one record into two for such readers.
+    text = f"{ARTICLE}\x85tail\u2028more\u2029end"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    code, _, err = clean(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--language", "en"], capsys)
+    assert code == 0, err
+    raw = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert len(raw.splitlines()) == 1 and "\\u0085" in raw and "\\u2028" in raw and "\\u2029" in raw
+    assert json.loads(raw)["text"] == text

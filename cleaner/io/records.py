@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,8 +94,17 @@ def doc_record(doc: Doc, fields: Fields) -> dict[str, Any]:
     return record
 
 
+# Characters that str.splitlines() and JavaScript treat as line breaks. JSON
+# allows them raw inside strings; escaping them keeps one record per line for
+# every line splitter, not only for ones that split on "\n".
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 def dump_json_line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+    """One JSONL line: UTF-8 text kept readable, sorted keys, and the Unicode
+    line separators escaped so the line cannot be split anywhere else."""
+    line = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    return _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 
 def safe_relpath(doc_id: str) -> Path:
