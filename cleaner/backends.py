@@ -1,11 +1,15 @@
-"""Where the per-document work runs: in this process or a local worker pool
+"""Where the work runs: in this process or a local worker pool
 (:func:`cleaner.runner.process_stream`), or on a ``dask.distributed``
-cluster (:func:`dask_process_stream`).
+cluster.
 
-Every backend has the same contract: documents in, :class:`DocResult` out,
-in input order. Only phase 1 of a run (processing documents into shards)
-moves to the cluster; assembly, dedup and writing stay on the client, so
-the output is byte-identical whichever backend ran.
+A :class:`Backend` is what a run needs of one: the per-document stream
+(documents in, :class:`DocResult` out, in input order) and the two corpus
+passes, the template count and the grouping of dedup band keys into
+candidate pairs. The local backend runs the passes in this process; the
+dask backend runs them on the cluster (:mod:`cleaner.dask_corpus`) and
+gets back only their small results. Reading the input, writing the
+shards, union-find, verifying the candidate pairs and writing the output
+stay with the caller, so the output is byte-identical whichever backend ran.
 
 Dask is an optional dependency (``pip install 'cleaner[dask]'``), imported
 only when the dask backend is asked for.
@@ -18,12 +22,17 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from cleaner import dask_corpus, lsh, template
 from cleaner.clean import Cleaner
 from cleaner.doc import Doc
 from cleaner.errors import CleanerError, UsageError
 from cleaner.runner import CHUNK_DOCS, IN_FLIGHT_PER_WORKER, DocResult, Processor, RunSpec, _chunks, process_stream
+from cleaner.template import Templates
 
 BACKENDS = ("local", "dask")
 #: Workers of the LocalCluster that ``--backend dask`` starts without ``--scheduler``.
@@ -34,6 +43,19 @@ MISSING_DASK = "--backend dask needs dask[distributed]: pip install 'cleaner[das
 
 #: ``process(docs, spec, cleaner)`` -> results in input order.
 Stream = Callable[[Iterable[Doc], RunSpec, "Cleaner | None"], Iterator[DocResult]]
+#: ``learn(items, min_docs, min_share)``: template lines of ``(source, text)`` documents.
+LearnTemplates = Callable[[Iterable[tuple[str, str]], int, float], Templates]
+#: ``candidates(sigs, bands, rows)`` -> :func:`cleaner.lsh.band_candidates`.
+Candidates = Callable[[np.ndarray, int, int], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The per-document stream and the corpus passes of one backend."""
+
+    process: Stream
+    learn_templates: LearnTemplates
+    candidates: Candidates
 
 
 def require_dask() -> Any:
@@ -45,18 +67,28 @@ def require_dask() -> Any:
 
 
 @contextmanager
-def open_backend(backend: str, workers: int = 1, scheduler: str | None = None) -> Iterator[Stream]:
-    """The processing function of ``backend``, ready to use inside the
-    ``with`` block (for dask: connected to ``scheduler``, or to a
-    LocalCluster of ``workers`` processes started here and stopped after)."""
+def open_backend(backend: str, workers: int = 1, scheduler: str | None = None) -> Iterator[Backend]:
+    """``backend``, ready to use inside the ``with`` block (for dask:
+    connected to ``scheduler``, or to a LocalCluster of ``workers``
+    processes started here and stopped after)."""
     if backend == "local":
-        yield lambda docs, spec, cleaner: process_stream(docs, spec, workers, cleaner)
+        yield Backend(
+            process=lambda docs, spec, cleaner: process_stream(docs, spec, workers, cleaner),
+            learn_templates=template.learn_templates,
+            candidates=lsh.band_candidates,
+        )
         return
     if backend != "dask":
         raise UsageError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
     with dask_client(scheduler, workers) as client:
         window = max(2, sum(client.nthreads().values()) * IN_FLIGHT_PER_WORKER)
-        yield lambda docs, spec, cleaner: dask_process_stream(docs, spec, client, window)
+        yield Backend(
+            process=lambda docs, spec, cleaner: dask_process_stream(docs, spec, client, window),
+            learn_templates=lambda items, min_docs, min_share: dask_corpus.learn_templates(
+                client, items, min_docs, min_share, window
+            ),
+            candidates=lambda sigs, bands, rows: dask_corpus.band_candidates(client, sigs, bands, rows),
+        )
 
 
 @contextmanager
@@ -98,10 +130,12 @@ def dask_client(scheduler: str | None, workers: int = DASK_LOCAL_WORKERS) -> Ite
 def dask_process_stream(docs: Iterable[Doc], spec: RunSpec, client: Any, window: int) -> Iterator[DocResult]:
     """Process documents on the cluster of ``client`` in chunks, at most
     ``window`` chunks in flight, yielding the results in input order (the
-    contract of :func:`cleaner.runner.process_stream`)."""
+    contract of :func:`cleaner.runner.process_stream`). The spec (with the
+    template lines) goes to every worker once, not with every chunk."""
     in_flight: deque[Any] = deque()
+    shared = client.scatter(spec, broadcast=True, hash=False)
     for chunk in _chunks(docs, CHUNK_DOCS):
-        in_flight.append(client.submit(process_chunk, spec, chunk, pure=False))
+        in_flight.append(client.submit(process_chunk, shared, chunk, pure=False))
         if len(in_flight) >= window:
             yield from _take(in_flight.popleft())
     while in_flight:
@@ -122,10 +156,11 @@ _LOCAL = threading.local()
 def process_chunk(spec: RunSpec, docs: list[Doc]) -> list[DocResult]:
     """Process one chunk on a worker. The worker builds its
     :class:`Processor` (rules loaded, compiled) once per spec and thread and
-    reuses it for every later chunk of the run."""
-    key = repr(spec)
-    cached: tuple[str, Processor] | None = getattr(_LOCAL, "processor", None)
-    if cached is None or cached[0] != key:
-        cached = (key, Processor(spec))
+    reuses it for every later chunk of the run (the scattered spec is the
+    same object each time, so the check is cheap however many template
+    lines it carries)."""
+    cached: tuple[RunSpec, Processor] | None = getattr(_LOCAL, "processor", None)
+    if cached is None or (cached[0] is not spec and cached[0] != spec):
+        cached = (spec, Processor(spec))
         _LOCAL.processor = cached
     return cached[1].process(docs)

@@ -179,6 +179,8 @@ class _Rows:
 
 
 ShingleSource = Callable[[int], "str | np.ndarray"]
+#: ``candidates(sigs, bands, rows)``: :func:`cleaner.lsh.band_candidates` or an equivalent.
+CandidateSource = Callable[[np.ndarray, int, int], np.ndarray]
 
 
 class Deduper:
@@ -190,13 +192,24 @@ class Deduper:
     :func:`~cleaner.shingle.shingle_hashes`, called for candidate documents
     only. Without it, exact verification keeps every document's shingle
     hashes in memory (4 bytes per word).
+
+    ``candidates`` groups the band keys into candidate pairs: in this
+    process by default, or on a cluster
+    (:func:`cleaner.dask_corpus.band_candidates`); it must return what
+    :func:`~cleaner.lsh.band_candidates` returns.
     """
 
-    def __init__(self, config: DedupConfig | None = None, shingle_source: ShingleSource | None = None) -> None:
+    def __init__(
+        self,
+        config: DedupConfig | None = None,
+        shingle_source: ShingleSource | None = None,
+        candidates: CandidateSource = band_candidates,
+    ) -> None:
         self.config = config = config or DedupConfig()
         self.sketcher = Sketcher(num_perm=config.num_perm, n=config.n, seed=config.seed)
         self._key = keeper_key(config.keep)
         self._source = shingle_source
+        self._candidates = candidates
         self._sigs = _Rows(config.num_perm, np.uint32)
         self._exact = _Rows(2, np.uint64)
         self._index: list[int] = []
@@ -278,7 +291,7 @@ class Deduper:
         for pos in np.flatnonzero(rep_of != np.arange(len(order))).tolist():
             uf.union(pos, int(rep_of[pos]))
         reps = np.sort(first)
-        pairs = reps[band_candidates(sigs[reps], *self.config.banding())]
+        pairs = reps[self._candidates(sigs[reps], *self.config.banding())]
         for i, j in pairs[self._confirm(sigs, pairs, index)].tolist():
             uf.union(i, j)
         keys = [self._keys[p] for p in order]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.backends import Stream, open_backend
+from cleaner.backends import Backend, Candidates, LearnTemplates, open_backend
 from cleaner.clean import Cleaner
 from cleaner.config import Config
 from cleaner.corpus import check_accounting, reject_record
@@ -32,7 +32,7 @@ from cleaner.runlog import note_documents
 from cleaner.runner import DocResult, RunSpec, flag_duplicate_ids
 from cleaner.runs import largest_clusters
 from cleaner.shards import SHARD_DOCS, Shard, WorkDir, fingerprint
-from cleaner.template import MIN_DOCS, MIN_SHARE, TemplateCounts, Templates, source_of
+from cleaner.template import MIN_DOCS, MIN_SHARE, Templates, source_of
 
 Progress = Callable[[Iterator[Doc]], Iterator[Doc]]
 
@@ -59,9 +59,9 @@ class Job:
     duplicates: Path | None = None
     clusters: Path | None = None
     shard_docs: int = SHARD_DOCS
-    #: Where phase 1 runs: ``local`` (this process or ``workers`` processes)
-    #: or ``dask`` (the cluster at ``scheduler``, or a LocalCluster of
-    #: ``workers`` processes). The output is the same either way.
+    #: Where phase 1 and the corpus passes run: ``local`` (this process or
+    #: ``workers`` processes) or ``dask`` (the cluster at ``scheduler``, or a
+    #: LocalCluster of ``workers`` processes). The output is the same either way.
     backend: str = "local"
     scheduler: str | None = None
     #: The cross-document template pass: off, or the documents a line must
@@ -96,11 +96,11 @@ class Job:
 def run(job: Job, cleaner: Cleaner | None = None, progress: Progress | None = None) -> Report:
     """Run the job; returns the report (written by the caller)."""
     cleaner = cleaner or Cleaner(job.config)  # validates every pack before a document is read
-    with open_backend(job.backend, job.workers, job.scheduler) as process:  # before OUT.work/ exists
-        return _run(job, cleaner, progress, process)
+    with open_backend(job.backend, job.workers, job.scheduler) as backend:  # before OUT.work/ exists
+        return _run(job, cleaner, progress, backend)
 
 
-def _run(job: Job, cleaner: Cleaner, progress: Progress | None, process: Stream) -> Report:
+def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend) -> Report:
     fp = fingerprint(job.input, job.options())
     work = WorkDir(job.work_dir, fp, job.shard_docs) if job.work_dir else WorkDir.temporary(fp, job.shard_docs)
     skip = work.start(job.resume, job.overwrite)
@@ -110,8 +110,8 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, process: Stream)
         docs = _skip(docs, skip)
         if progress is not None:
             docs = progress(docs)
-        templates = _learn_templates(job)
-        _process_into_shards(process(docs, job.spec(templates), cleaner), work, job.fields)
+        templates = _learn_templates(job, backend.learn_templates)
+        _process_into_shards(backend.process(docs, job.spec(templates), cleaner), work, job.fields)
     else:
         templates = None
     report = Report()
@@ -123,7 +123,7 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, process: Stream)
             "min_docs": job.template_min_docs,
             "min_share": job.template_min_share,
         }
-    _assemble(job, work, report)
+    _assemble(job, work, report, backend.candidates)
     report.timings["total"] = time.perf_counter() - started
     check_accounting(report)
     if job.resume and skip:
@@ -132,17 +132,19 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, process: Stream)
     return report
 
 
-def _learn_templates(job: Job) -> Templates | None:
+def _learn_templates(job: Job, learn: LearnTemplates) -> Templates | None:
     """The first pass: count, per source, the documents each short line is
     in (text documents only; HTML is left to trafilatura). Not possible on
     stdin, which can be read only once."""
     if not job.templates or job.input == "-":
         return None
-    counts = TemplateCounts()
-    for doc in read_docs(job.input, job.input_format, job.fields):
-        if doc.status == "kept" and doc.html is None:
-            counts.add(source_of(doc.fields, doc.metadata, job.input), doc.text)
-    return counts.learn(job.template_min_docs, job.template_min_share)
+    docs = read_docs(job.input, job.input_format, job.fields)
+    items = (
+        (source_of(doc.fields, doc.metadata, job.input), doc.text)
+        for doc in docs
+        if doc.status == "kept" and doc.html is None
+    )
+    return learn(items, job.template_min_docs, job.template_min_share)
 
 
 def _skip(docs: Iterator[Doc], n: int) -> Iterator[Doc]:
@@ -208,9 +210,9 @@ def _read_shards(job: Job, work: WorkDir, report: Report, deduper: Deduper | Non
             report.timings["dedup"] += time.perf_counter() - start
 
 
-def _assemble(job: Job, work: WorkDir, report: Report) -> None:
+def _assemble(job: Job, work: WorkDir, report: Report, candidates: Candidates) -> None:
     """Phase 2: the report and dedup from the shards, then the output."""
-    deduper = Deduper(job.dedup) if job.dedup else None
+    deduper = Deduper(job.dedup, candidates=candidates) if job.dedup else None
     for _ in note_documents(_read_shards(job, work, report, deduper), report):
         pass
     marks = deduper.finish() if deduper is not None else {}

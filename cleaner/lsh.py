@@ -7,6 +7,12 @@ Only one band's keys live at a time, so memory stays near 16 bytes per
 document plus the candidate pairs (datasketch's ``MinHashLSH`` keeps a bytes
 object per document and band in dicts of sets).
 
+:func:`band_rows` and :func:`grouped_candidates` are the two halves of the
+same grouping done as a shuffle, for a cluster: each partition of the
+signatures emits its (band, key, row) triples split by key, and each
+split's triples, gathered from every partition, give the candidate pairs
+of its keys. The union of the splits' pairs equals :func:`band_candidates`.
+
 >>> optimal_params(0.8, 128)
 (9, 13)
 >>> [(j, round(p, 3)) for j, p in s_curve(9, 13, (0.5, 0.8, 0.9))]
@@ -14,11 +20,14 @@ object per document and band in dicts of sets).
 >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [5, 6, 7, 8]], dtype=np.uint32)
 >>> band_candidates(sigs, bands=2, rows=2).tolist()
 [[0, 1]]
+>>> splits = [band_rows(sigs[:1], 0, 2, 2, parts=3), band_rows(sigs[1:], 1, 2, 2, parts=3)]
+>>> merge_pairs([grouped_candidates([part[p] for part in splits], len(sigs)) for p in range(3)], len(sigs)).tolist()
+[[0, 1]]
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -99,7 +108,7 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     at least one band; unique and sorted, as an int64 array of shape (k, 2)."""
     if bands * rows > sigs.shape[1]:
         raise ValueError(f"bands * rows = {bands} * {rows} exceeds the {sigs.shape[1]} signature columns")
-    found = [np.zeros((0, 2), dtype=np.int64)]
+    found: list[np.ndarray] = []
     for band in range(bands):
         keys = band_keys(sigs, band, rows)
         order = np.argsort(keys, kind="stable")
@@ -108,9 +117,58 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
         sizes = np.diff(np.r_[starts, len(keys)])
         for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
             found.append(_bucket_pairs(np.sort(order[start : start + size])))
-    pairs = np.concatenate(found).astype(np.int64)
-    codes = np.unique(pairs[:, 0] * len(sigs) + pairs[:, 1])
-    return np.stack([codes // max(len(sigs), 1), codes % max(len(sigs), 1)], axis=1)
+    return _unique_pairs(found, len(sigs))
+
+
+def _unique_pairs(found: Sequence[np.ndarray], n: int) -> np.ndarray:
+    """The pairs of ``found`` (arrays of shape (k, 2) over ``n`` rows), unique and sorted."""
+    pairs = np.concatenate([np.zeros((0, 2), dtype=np.int64), *found]).astype(np.int64)
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([codes // max(n, 1), codes % max(n, 1)], axis=1)
+
+
+#: One split of :func:`band_rows`: band numbers (uint16), band keys (uint64), rows (int64).
+BandRows = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def band_rows(sigs: np.ndarray, offset: int, bands: int, rows: int, parts: int) -> list[BandRows]:
+    """The map side of a grouping by band key: the (band, key, row) triple of
+    every row of ``sigs`` (rows numbered from ``offset``) and band, split into
+    ``parts`` by key, so that equal keys of any partition meet in one split."""
+    if bands * rows > sigs.shape[1]:
+        raise ValueError(f"bands * rows = {bands} * {rows} exceeds the {sigs.shape[1]} signature columns")
+    band = np.repeat(np.arange(bands, dtype=np.uint16), len(sigs))
+    key = np.concatenate([np.zeros(0, dtype=np.uint64), *(band_keys(sigs, b, rows) for b in range(bands))])
+    row = np.tile(np.arange(offset, offset + len(sigs), dtype=np.int64), bands)
+    split = key % np.uint64(parts)
+    out = []
+    for p in range(parts):
+        mask = split == np.uint64(p)
+        out.append((band[mask], key[mask], row[mask]))
+    return out
+
+
+def grouped_candidates(splits: Sequence[BandRows], n: int) -> np.ndarray:
+    """The reduce side: candidate pairs of the (band, key) groups in
+    ``splits`` (rows of a corpus of ``n``), formed as :func:`band_candidates`
+    forms them, unique and sorted."""
+    band, key, row = (np.concatenate([s[c] for s in splits]) for c in range(3))
+    order = np.lexsort((row, key, band))
+    band, key, row = band[order], key[order], row[order]
+    new = np.ones(len(row), dtype=bool)
+    new[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.r_[starts, len(row)])
+    found = [
+        _bucket_pairs(row[start : start + size])
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True)
+    ]
+    return _unique_pairs(found, n)
+
+
+def merge_pairs(found: Sequence[np.ndarray], n: int) -> np.ndarray:
+    """The union of candidate pair arrays over ``n`` rows, unique and sorted."""
+    return _unique_pairs(found, n)
 
 
 class UnionFind:

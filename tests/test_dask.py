@@ -1,23 +1,34 @@
 """The Dask backend: the same bytes as the local backend, on a LocalCluster
-started by cleaner and on a scheduler given with --scheduler; a bounded
-window of chunks in flight; a one-line error when dask is not installed."""
+started by cleaner and on a scheduler given with --scheduler, with the
+template count and the band-key grouping done on the cluster (and pinned
+equal to their local versions); a bounded window of chunks in flight; a
+one-line error when dask is not installed."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+import cleaner.backends
+import cleaner.dask_corpus
+import cleaner.lsh
 from cleaner.backends import dask_process_stream, process_chunk
 from cleaner.cli import main
 from cleaner.doc import Doc
 from cleaner.errors import EXIT_USAGE
+from cleaner.lsh import band_candidates, band_rows, grouped_candidates, merge_pairs
 from cleaner.runner import CHUNK_DOCS, RunSpec
+from cleaner.template import TemplateCounts, TemplateTally, learn_templates
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "quality-dev" / "text"
 HAVE_DASK = importlib.util.find_spec("distributed") is not None
@@ -95,6 +106,9 @@ class _Client:
         self.most = max(self.most, self.in_flight)
         return _Future(fn(*args), self)
 
+    def scatter(self, value: Any, broadcast: bool = False, hash: bool = True) -> Any:
+        return value
+
 
 def test_stream_keeps_input_order_and_a_bounded_window() -> None:
     docs = [Doc(id=str(i), text=f"Paragraph {i} of a short article about rivers.\n") for i in range(CHUNK_DOCS * 7 + 5)]
@@ -147,3 +161,121 @@ def test_backend_usage_errors(
     src.write_text('{"id": "1", "text": "Hello."}\n', encoding="utf-8")
     assert main(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), *args]) == EXIT_USAGE
     assert capsys.readouterr().err == f"cleaner: error: {message}\n"
+
+
+# --- the corpus passes on the cluster ------------------------------------------------------
+
+BODY = "Officials said on {day} that the {thing} would reopen after repairs that took most of the year."
+THINGS = ["bridge", "library", "pool", "station", "museum", "park", "market", "school", "clinic", "theatre"]
+
+
+def passes_corpus() -> list[dict[str, str]]:
+    """Template lines on one site (tests/test_template.py's shape), the seeds, a seed re-wrapped
+    and an exact copy (tests/test_dedup_cli.py's), 70 near-copies of one seed (their band
+    buckets exceed MAX_BUCKET_PAIRS, so star-and-chain pairs are compared too), and a bad line."""
+    docs = []
+    for n, thing in enumerate(THINGS):
+        lines = [BODY.format(day="Monday", thing=thing), "Weekend picks for families", "Our city desk picks"]
+        docs.append({"id": f"site-{n}", "url": f"https://www.site.example/{n}", "text": "\n".join(lines)})
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    docs += [{"id": f"seed-{n}", "text": t} for n, t in enumerate(seeds)]
+    docs.append({"id": "rewrapped", "url": "https://other.example/x", "text": f"Home\nShare this\n{seeds[2]}\nMore"})
+    docs.append({"id": "exact", "text": seeds[4]})
+    first = seeds[0].split("\n")
+    for c in range(70):
+        docs.append({"id": f"near-{c}", "url": f"https://copies.example/{c}", "text": "\n".join(first[: 2 + c % 9])})
+    return docs
+
+
+def write_corpus(path: Path) -> Path:
+    docs = passes_corpus()
+    lines = [json.dumps(d) for d in docs]
+    lines.insert(7, '{"id": "broken", "text": ')  # a reject
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_tallies_of_parts_learn_what_one_count_learns() -> None:
+    items = [(d.get("url", "file").split("/")[2] if "url" in d else "file", d["text"]) for d in passes_corpus()]
+    items += [("a.example", f"Menu\nStory {n}\nFooter") for n in range(9)] + [("b.example", "")]
+    counts = TemplateCounts()
+    for source, text in items:
+        counts.add(source, text)
+    expected = counts.learn(3, 0.2)
+    assert expected.size() > 0
+    random.Random(3).shuffle(items)
+    parts = [TemplateTally.of(items[k : k + 7]) for k in range(0, len(items), 7)]
+    merged = TemplateTally.merge([TemplateTally.merge(parts[:3]), TemplateTally.merge(parts[3:])])
+    assert merged.learn(3, 0.2) == expected == learn_templates(items, 3, 0.2)
+    assert TemplateTally.of([]).learn() == TemplateCounts().learn()
+
+
+@pytest.mark.parametrize("parts", [1, 2, 5])
+def test_band_keys_grouped_in_splits_give_the_local_pairs(parts: int) -> None:
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 4, size=(300, 16), dtype=np.uint32)  # many collisions, buckets over 64 rows
+    sigs[:100, :8] = 7  # one bucket of 100 rows in bands 0 and 1
+    expected = band_candidates(sigs, 4, 4)
+    mapped = [band_rows(sigs[k : k + 70], k, 4, 4, parts) for k in range(0, len(sigs), 70)]
+    found = [grouped_candidates([m[p] for m in mapped], len(sigs)) for p in range(parts)]
+    assert np.array_equal(merge_pairs(found, len(sigs)), expected)
+    assert len(expected) > 0
+
+
+@pytest.fixture()
+def small_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Partitions of a few documents and a fan-in of 2, so a small corpus has many of
+    each and the tree reductions have several levels."""
+    monkeypatch.setattr(cleaner.dask_corpus, "TEMPLATE_DOCS", 4)
+    monkeypatch.setattr(cleaner.dask_corpus, "SIGNATURE_ROWS", 9)
+    monkeypatch.setattr(cleaner.dask_corpus, "FAN_IN", 2)
+    monkeypatch.setattr(cleaner.backends, "CHUNK_DOCS", 8)
+
+
+@needs_dask
+def test_the_passes_on_the_cluster_equal_the_local_ones(scheduler: str, small_partitions: None) -> None:
+    import distributed
+
+    items = [(d.get("url", "f").split("/")[2] if "url" in d else "f", d["text"]) for d in passes_corpus()]
+    rng = np.random.default_rng(9)
+    sigs = rng.integers(0, 3, size=(200, 12), dtype=np.uint32)
+    with distributed.Client(scheduler) as client:
+        templates = cleaner.dask_corpus.learn_templates(client, iter(items), 5, 0.3, window=3)
+        assert templates == learn_templates(items, 5, 0.3) and templates.size() >= 2
+        assert cleaner.dask_corpus.learn_templates(client, iter([]), 5, 0.3, window=3) == learn_templates([], 5, 0.3)
+        pairs = cleaner.dask_corpus.band_candidates(client, sigs, 3, 4)
+        assert np.array_equal(pairs, band_candidates(sigs, 3, 4)) and len(pairs) > 0
+        assert cleaner.dask_corpus.band_candidates(client, sigs[:0], 3, 4).shape == (0, 2)
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    names = [
+        out.name,
+        *(out.stem + s for s in (".rejects.jsonl", ".duplicates.jsonl", ".clusters.json", ".clusters.csv")),
+    ]
+    return {name: (out.parent / name).read_bytes() for name in names}
+
+
+@needs_dask
+def test_dask_passes_give_the_same_files_as_local(
+    tmp_path: Path, scheduler: str, small_partitions: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = write_corpus(tmp_path / "in.jsonl")
+    args = ["--dedup", "drop", "--language", "en"]
+    assert main(["clean", str(src), "-o", str(tmp_path / "local" / "out.jsonl"), *args]) == 0
+
+    def not_here(*args: Any) -> None:
+        raise AssertionError("the dask backend counted or grouped on the client")
+
+    monkeypatch.setattr(TemplateCounts, "add", not_here)
+    monkeypatch.setattr(cleaner.lsh, "band_candidates", not_here)
+    dask_out = tmp_path / "dask" / "out.jsonl"
+    assert main(["clean", str(src), "-o", str(dask_out), *args, "--backend", "dask", "--scheduler", scheduler]) == 0
+    local, remote = outputs(tmp_path / "local" / "out.jsonl"), outputs(dask_out)
+    assert local == remote
+    reports = [json.loads((tmp_path / d / "out.report.json").read_text()) for d in ("local", "dask")]
+    for key in ("counts", "examples", "templates", "dedup", "accounting", "docs", "rejects", "rules"):
+        assert reports[0][key] == reports[1][key], key
+    counts = reports[0]["counts"]
+    assert counts["lines_removed.TMPL001"] > 0 and counts["docs_dropped.duplicate"] > 60
+    assert counts["docs_rejected.not_valid_json"] == 1 and reports[0]["templates"]["lines"] >= 2
