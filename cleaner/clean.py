@@ -261,19 +261,29 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
             if span:
                 page.strip(i, span[0], span[1], rule.id)
     if plan.drops.rules:
-        for i, text in _matchable(page):
-            hit = run(i, partial(plan.drops.first_match, text))
+        for i, hit in _first_matches(page, plan.drops, run, guard):
             if hit is not None:
                 page.drop(i, hit.id)
     if plan.markers.rules:
         # One pass finds the lines where any block or trailer rule may fire;
         # each rule then only looks at those lines.
-        candidates = [i for i, text in _matchable(page) if run(i, partial(plan.markers.any_match, text))]
+        candidates = [i for i, hit in _first_matches(page, plan.markers, run, guard) if hit is not None]
         for rule in plan.blocks:
             _drop_blocks(page, rule, candidates)
         for rule in plan.trailers:
             _cut_trailer(page, rule, candidates)
     return sorted(set(timed_out))
+
+
+def _first_matches(
+    page: Page, matcher: LineMatcher, run: Callable[[int, Callable[[], Any]], Any], guard: bool
+) -> list[tuple[int, Rule | None]]:
+    """The first matching rule of every matchable line: all lines at once
+    (one literal scan), or line by line under ``run``'s time limit."""
+    items = _matchable(page)
+    if guard:
+        return [(i, run(i, partial(matcher.first_match, text))) for i, text in items]
+    return list(zip((i for i, _ in items), matcher.first_matches([t for _, t in items]), strict=True))
 
 
 def _firing(page: Page, rule: Rule, candidates: Sequence[int]) -> Iterator[tuple[int, int, list[int]]]:

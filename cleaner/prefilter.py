@@ -1,0 +1,185 @@
+"""Literal prefilter for the line rules: which rules can possibly match which
+lines, found with one pass of plain substring search per document.
+
+Most regexes need some fixed text to match: ``ADS002`` cannot match a line
+without ``by`` in it, ``NEWS010`` not one without ``newsletter``, ``sign
+up``, ... :func:`required` reads that out of the compiled pattern (its
+parse tree): a set of strings, at least one of which every matching line
+contains, compared case-insensitively. A rule gets ``None`` when no such
+set can be proven (a pattern made only of classes like ``\\d+``); it is
+then a candidate on every line.
+
+The comparison folds case the way ``re.IGNORECASE`` does, a little more
+loosely: text and literals are ``str.casefold``-ed, and the few characters
+that ``re`` treats as case variants although their case folds differ
+(``ı``/``i``, ``ſ``/``s``, Greek symbol forms, ...) are mapped to one
+representative. Looser only ever means more candidates, never fewer; the
+regex itself still decides on every candidate line, so the prefilter cannot
+change what matches.
+
+>>> sorted(required(re.compile(r"(?i)sign up for (?:our )?newsletters?|subscribe now")))
+['sign up for ', 'subscribe now']
+>>> sorted(required(re.compile(r"(?:[Bb]y|BY)\\s+[A-Z]\\w+")))
+['by']
+>>> sorted(required(re.compile(r"\\d{1,2}:\\d\\d"))), required(re.compile(r"\\d+\\s*\\w+")) is None
+([':'], True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+try:  # CPython 3.11+
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - CPython 3.10
+    import sre_parse
+
+_c = sre_parse  # the opcode names
+_LITERAL, _IN, _BRANCH, _SUBPATTERN = _c.LITERAL, _c.IN, _c.BRANCH, _c.SUBPATTERN
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
+_ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
+
+#: Alternatives a literal run may expand into (``[Bb]y`` is 2) before it is given up.
+MAX_ALTERNATIVES = 32
+
+
+def _fold_table() -> dict[int, str]:
+    """Characters ``re.IGNORECASE`` treats as equal although ``casefold``
+    keeps them apart, mapped to one representative per class."""
+    try:
+        from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - older CPython: a smaller, fixed list
+        _EXTRA_CASES = {ord(a): (ord(b),) for a, b in ("iı", "ıi", "sſ", "ſs", "µμ", "μµ")}
+    table: dict[int, str] = {}
+    for k, extra in _EXTRA_CASES.items():
+        group = {chr(k).casefold(), *(chr(e).casefold() for e in extra)}
+        singles = sorted(g for g in group if len(g) == 1)
+        for g in singles[1:]:
+            table[ord(g)] = singles[0]
+    return table
+
+
+_FOLD = _fold_table()
+_FOLD_RE = re.compile("[" + "".join(map(chr, sorted(_FOLD))) + "]")
+
+
+def fold(text: str) -> str:
+    """The form text and literals are compared in.
+
+    >>> fold("Sign UP") == fold("sign up"), fold("ı") == fold("I")
+    (True, True)
+    """
+    text = text.casefold()
+    return text.translate(_FOLD) if _FOLD_RE.search(text) else text
+
+
+Alternatives = frozenset[str]
+
+
+def required(pattern: re.Pattern[str]) -> Alternatives | None:
+    """Strings (folded) at least one of which is in every string ``pattern``
+    matches anywhere in it, or ``None`` when that cannot be shown."""
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an odd pattern only loses the prefilter
+        return None
+    need = _seq(list(tree))
+    if need is None or not need or any(not s for s in need):
+        return None
+    return need
+
+
+def _better(a: Alternatives | None, b: Alternatives | None) -> Alternatives | None:
+    """The more selective requirement: longest shortest string, then fewest strings."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b, key=lambda s: (min(map(len, s)), -len(s)))
+
+
+def _seq(items: list[tuple[Any, Any]]) -> Alternatives | None:
+    best: Alternatives | None = None
+    run: set[str] | None = None  # the literal run being read, as alternatives
+    for op, av in items:
+        chars = _chars(op, av)
+        if chars is not None:
+            grown = {r + c for r in (run or {""}) for c in chars}
+            if len(grown) <= MAX_ALTERNATIVES:
+                run = grown
+                continue
+        if run and op is _BRANCH:
+            # sre_parse pulls a common prefix out of an alternation ("s" of
+            # "sign up|subscribe"): the run goes on into each branch's start.
+            leads = {lead for branch in av[1] for lead in _leading(branch)}
+            grown = {r + lead for r in run for lead in leads}
+            if len(grown) <= MAX_ALTERNATIVES:
+                run = set(prune(grown))
+        if run:
+            best = _better(best, frozenset(run))
+        run = None
+        if chars is None:
+            best = _better(best, _node(op, av))
+    if run:
+        best = _better(best, frozenset(run))
+    return best
+
+
+def _leading(items: list[tuple[Any, Any]]) -> set[str]:
+    """The literal strings a sequence can start with (``{""}`` when it does
+    not start with a literal)."""
+    run = {""}
+    for op, av in items:
+        chars = _chars(op, av)
+        if chars is None:
+            break
+        grown = {r + c for r in run for c in chars}
+        if len(grown) > MAX_ALTERNATIVES:
+            break
+        run = grown
+    return run
+
+
+def _chars(op: Any, av: Any) -> set[str] | None:
+    """The characters one node matches, when it is a literal or a small set of them."""
+    if op is _LITERAL:
+        return {fold(chr(av))}
+    if op is _IN:
+        out = set()
+        for sub_op, sub_av in av:
+            if sub_op is not _LITERAL:
+                return None
+            out.add(fold(chr(sub_av)))
+        return out if len(out) <= MAX_ALTERNATIVES else None
+    return None
+
+
+def _node(op: Any, av: Any) -> Alternatives | None:
+    if op is _SUBPATTERN:
+        return _seq(list(av[-1]))
+    if _ATOMIC is not None and op is _ATOMIC:
+        return _seq(list(av))
+    if op in _REPEATS:
+        low, _high, body = av
+        return _seq(list(body)) if low >= 1 else None
+    if op is _BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            need = _seq(list(branch))
+            if need is None:
+                return None
+            union |= need
+        return prune(union)
+    return None
+
+
+def prune(strings: Iterable[str]) -> Alternatives:
+    """Drop strings that contain another of the set: finding the shorter one is enough."""
+    ordered = sorted(set(strings), key=len)
+    kept: list[str] = []
+    for s in ordered:
+        if not any(k in s for k in kept):
+            kept.append(s)
+    return frozenset(kept)

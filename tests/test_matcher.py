@@ -1,0 +1,123 @@
+"""The literal prefilter (hyperscan) must pick exactly what the line-by-line
+matcher picks: the same first rule for every line, for every language's
+packs, on real pages, the keeps corpus, the rules' own examples, and
+case-folding oddities."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.clean import RulePlan
+from cleaner.matcher import LineMatcher, hyperscan
+from cleaner.prefilter import fold, required
+from cleaner.rulepack import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_TEXT = ROOT.parent / "shared" / "bench" / "quality-dev" / "text"
+needs_hyperscan = pytest.mark.skipif(hyperscan is None, reason="hyperscan is not installed")
+
+RULES = load_rules().rules
+PLAN = RulePlan.build(RULES)
+MATCHERS = {"drops": PLAN.drops, "markers": PLAN.markers}
+
+
+def example_lines() -> list[str]:
+    lines = (ROOT / "tests" / "data" / "keeps.txt").read_text(encoding="utf-8").splitlines()
+    for rule in RULES:
+        for ex in (*rule.removes, *rule.keeps):
+            lines += str(ex).split("\n")
+    if DEV_TEXT.is_dir():
+        for path in sorted(DEV_TEXT.glob("*.txt"))[:60]:
+            lines += path.read_text(encoding="utf-8").split("\n")
+    return lines
+
+
+LINES = example_lines()
+
+
+def by_line(matcher: LineMatcher, lines: list[str]) -> list[str | None]:
+    return [None if (r := matcher.first_match(line)) is None else r.id for line in lines]
+
+
+def at_once(matcher: LineMatcher, lines: list[str]) -> list[str | None]:
+    return [None if r is None else r.id for r in matcher.first_matches(lines)]
+
+
+@needs_hyperscan
+@pytest.mark.parametrize("kind", sorted(MATCHERS))
+def test_prefilter_picks_what_the_line_matcher_picks(kind: str) -> None:
+    matcher = MATCHERS[kind]
+    assert matcher._scan is not None
+    want = by_line(matcher, LINES)
+    assert sum(w is not None for w in want) > 100  # the lines do exercise the rules
+    assert at_once(matcher, LINES) == want
+    upper = [line.upper() for line in LINES]
+    assert at_once(matcher, upper) == by_line(matcher, upper)
+
+
+@needs_hyperscan
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(LINES).flatmap(
+            lambda line: st.sampled_from(
+                [line, line.swapcase(), line.replace("i", "ı"), line.replace("s", "ſ"), line.replace("k", "\u212a")]
+            )
+        )
+        | st.text(alphabet=st.sampled_from("aBıİſsKkß©/|»: \u00a0\t.-0123456789"), max_size=30),
+        max_size=20,
+    )
+)
+def test_prefilter_agrees_on_case_variants(lines: list[str]) -> None:
+    for matcher in MATCHERS.values():
+        assert at_once(matcher, lines) == by_line(matcher, lines)
+
+
+@needs_hyperscan
+def test_prefilter_folds_case_as_re_does() -> None:
+    # re.IGNORECASE takes dotless ı for i and long ſ for s; str.casefold
+    # alone does not: the prefilter must not lose those lines.
+    variants = [
+        v
+        for rule in RULES
+        for ex in rule.removes
+        for line in str(ex).split("\n")
+        for v in (line.replace("i", "ı"), line.replace("I", "ı"), line.replace("s", "ſ"), line.replace("k", "\u212a"))
+    ]
+    assert len(variants) > 500
+    for matcher in MATCHERS.values():
+        assert at_once(matcher, variants) == by_line(matcher, variants)
+
+
+def test_without_hyperscan_every_line_is_tried() -> None:
+    rules = [r for r in RULES if r.action == "drop-line"]
+    plain = LineMatcher(rules, prefilter=False)
+    assert plain._scan is None
+    assert at_once(plain, LINES[:2000]) == by_line(plain, LINES[:2000])
+
+
+@needs_hyperscan
+def test_matcher_pickles_and_rebuilds_its_scan() -> None:
+    copy = pickle.loads(pickle.dumps(PLAN.drops))
+    assert copy._scan is not None
+    assert at_once(copy, LINES[:2000]) == at_once(PLAN.drops, LINES[:2000])
+
+
+def test_required_literals_are_in_every_match() -> None:
+    # For every rule with a literal requirement, each line it removes in its
+    # examples contains one of the required strings (folded).
+    checked = 0
+    for rule in RULES:
+        need = required(rule.pattern) if rule.pattern is not None else None
+        if need is None:
+            continue
+        for line in LINES:
+            if rule.matches(line.strip()):
+                assert any(s in fold(line) for s in need), (rule.id, line)
+                checked += 1
+    assert checked > 100
