@@ -189,7 +189,7 @@ def run_one(item: Rule | Heuristic, text: str) -> str:
     """Clean ``text`` with one rule or heuristic alone (for its examples)."""
     page = Page.from_text(text)
     if isinstance(item, Rule):
-        apply_rules(page, RulePlan.build([item]))
+        apply_rules(page, RulePlan.build([item], prefilter=False))
     else:
         apply_heuristic(page, item)
     return page.output()
@@ -219,15 +219,17 @@ class RulePlan:
     trailers: tuple[Rule, ...]
 
     @classmethod
-    def build(cls, rules: Sequence[Rule]) -> RulePlan:
+    def build(cls, rules: Sequence[Rule], prefilter: bool = True) -> RulePlan:
+        """``prefilter=False`` skips building the literal scan (not worth it
+        for a rule or two)."""
         by = {
             a: tuple(r for r in rules if r.action == a)
             for a in ("strip-span", "drop-line", "drop-block", "cut-trailer")
         }
         return cls(
             spans=by["strip-span"],
-            drops=LineMatcher(by["drop-line"]),
-            markers=LineMatcher([*by["drop-block"], *by["cut-trailer"]]),
+            drops=LineMatcher(by["drop-line"], prefilter),
+            markers=LineMatcher([*by["drop-block"], *by["cut-trailer"]], prefilter),
             blocks=by["drop-block"],
             trailers=by["cut-trailer"],
         )

@@ -108,6 +108,7 @@ class Page:
         self._kept_chars: dict[int, list[int]] = {}
         self.dropped: list[str | None] = [None] * len(lines)
         self.removals: list[Removal] = []
+        self._alive: list[int] | None = None  # alive(), until a line changes
 
     @classmethod
     def from_text(cls, text: str) -> Page:
@@ -124,7 +125,10 @@ class Page:
 
     def alive(self) -> list[int]:
         """Indices of the lines still in the output that are not blank."""
-        return [i for i in range(len(self.originals)) if self.is_alive(i)]
+        if self._alive is None:
+            texts, dropped = self._texts, self.dropped
+            self._alive = [i for i in range(len(texts)) if dropped[i] is None and texts[i].strip()]
+        return list(self._alive)
 
     def iter_alive(self) -> Iterator[tuple[int, str]]:
         for i in self.alive():
@@ -134,6 +138,7 @@ class Page:
         if self.dropped[i] is not None:
             return
         self.dropped[i] = rule
+        self._alive = None
         self.removals.append(Removal(line=i + 1, rule=rule, text=self._texts[i], detail=detail))
 
     def strip(self, i: int, start: int, end: int, rule: str, detail: str | None = None) -> None:
@@ -163,6 +168,7 @@ class Page:
             if pos is not None:
                 prev = pos
         self._kept_chars[i] = kept[:start] + kept[end:]
+        self._alive = None
         self._texts[i] = "".join(self.originals[i][k] for k in self._kept_chars[i])
         if not _WORD_RE.search(self._texts[i]):
             self.drop(i, rule, detail)
@@ -173,6 +179,7 @@ class Page:
         back = {i for i in lines if self.dropped[i] is not None}
         for i in back:
             self.dropped[i] = None
+        self._alive = None
         self.removals = [r for r in self.removals if not (r.line - 1 in back and r.start is None)]
 
     def output(self) -> str:

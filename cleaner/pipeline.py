@@ -19,6 +19,7 @@ from typing import Any
 from cleaner.clean import Cleaner
 from cleaner.doc import Doc, Removal
 from cleaner.page import count_words, split_lines
+from cleaner.report import EXAMPLES_PER_RULE
 
 #: Histogram bins of the share of a document's words removed (10 % each).
 SHARE_BINS = 10
@@ -45,12 +46,17 @@ def clean_document(
     share = result.words_removed / result.words_in if result.words_in else 0.0
     counts[f"removal_share.{min(int(share * SHARE_BINS), SHARE_BINS - 1)}"] += 1
     examples = []
+    shown: Counter[str] = Counter()
     for r in result.removals:
         kind = "spans_removed" if r.is_span else "lines_removed"
         counts[kind] += 0 if r.is_span else 1
         counts[f"{kind}.{r.rule}"] += 1
         counts[f"words_removed.{r.rule}"] += count_words(r.text)
-        examples.append((r.rule, _example(doc.id, lines, r)))
+        # The report keeps the first few per rule in input order: more from
+        # one document could never be among them.
+        shown[r.rule] += 1
+        if shown[r.rule] <= EXAMPLES_PER_RULE:
+            examples.append((r.rule, _example(doc.id, lines, r)))
     for rule in {r.rule for r in result.removals}:
         counts[f"docs_touched.{rule}"] += 1
     for flag in result.flags:

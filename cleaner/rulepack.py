@@ -58,7 +58,6 @@ ANY_LANGUAGE = "any"
 LANG_RE = re.compile(r"^(?:any|[a-z]{2,3})$")
 ID_RE = re.compile(r"^[A-Z]{2,8}[0-9]{3}$")
 EMPTY_ALTERNATIVE_RE = re.compile(r"(?<!\\)\(\|[^)]|(?<!\\)\|\||(?<![\\(])\|\)")
-_WS_RE = re.compile(r"\s+")
 
 #: Default guard for ``drop-block``: the lines after the header that belong
 #: to the block must each be at most this many words ...
@@ -77,7 +76,7 @@ def normalize_literal(text: str) -> str:
     >>> normalize_literal("  Read   More: ")
     'read more'
     """
-    return _WS_RE.sub(" ", text).strip().rstrip(":.").strip().casefold()
+    return " ".join(text.split()).rstrip(":.").strip().casefold()
 
 
 @dataclass(frozen=True)

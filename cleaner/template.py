@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,6 +47,7 @@ MIN_SHARE = 0.3
 PROSE_WORDS = 20
 
 
+@lru_cache(maxsize=1 << 16)  # menus and footers repeat across a source's documents
 def line_key(text: str) -> int | None:
     """The hash a line is counted under, or ``None`` for blank lines and long
     prose (never template)."""
