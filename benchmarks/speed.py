@@ -325,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--pool-docs",
         type=int,
-        default=1086,
+        default=6000,
         metavar="N",
         help="documents for 1 vs 2 workers; the pool starts from 192 (default: %(default)s)",
     )

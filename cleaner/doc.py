@@ -97,6 +97,9 @@ class Doc:
     reason: str | None = None
     words_in: int = 0
     words_removed: int = 0
+    #: Whole lines removed (``removals`` without the spans); workers send
+    #: this count back instead of the removals themselves.
+    lines_removed: int = 0
     lang: str | None = None
     lang_confidence: float | None = None
     #: Raw HTML still to be extracted (``text`` is filled from it).

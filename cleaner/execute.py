@@ -110,11 +110,14 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
         docs = _skip(docs, skip)
         if progress is not None:
             docs = progress(docs)
+        clock = time.perf_counter()
         templates = _learn_templates(job, backend.learn_templates)
+        template_seconds = time.perf_counter() - clock
         _process_into_shards(backend.process(docs, job.spec(templates), cleaner), work, job.fields)
     else:
-        templates = None
+        templates, template_seconds = None, 0.0
     report = Report()
+    report.timings["templates"] = template_seconds
     if templates is not None:
         report.info["templates"] = {
             "sources": len(templates.docs),

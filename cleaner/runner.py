@@ -118,6 +118,7 @@ def process_doc(proc: Processor, doc: Doc) -> DocResult:
         template = proc.spec.templates.lines_for(source_of(doc.fields, doc.metadata, proc.spec.source))
     doc_counts, examples = clean_document(proc.cleaner, doc, template)
     counts.update(doc_counts)
+    doc.removals = []  # counted above; not worth pickling back from a worker
     _lap(timings, "clean", clock)
     if not doc.text.strip():
         doc.reason = "empty input" if doc.words_in == 0 else "empty after cleaning"

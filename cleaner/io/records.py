@@ -79,7 +79,7 @@ def doc_record(doc: Doc, fields: Fields) -> dict[str, Any]:
             f"{doc.source}: input already has field(s) {', '.join(clash)}, which cleaner writes; rename them first"
         )
     record: dict[str, Any] = {fields.id: original_id, fields.text: doc.text, **rest}
-    record["lines_removed"] = sum(1 for r in doc.removals if not r.is_span)
+    record["lines_removed"] = doc.lines_removed
     record["words_removed"] = doc.words_removed
     if doc.lang is not None:
         record["lang"] = doc.lang
