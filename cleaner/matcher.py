@@ -29,12 +29,12 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from cleaner.prefilter import fold, prune, required
+from cleaner.prefilter import fold, needs_digit, prune, required
 from cleaner.rulepack import Rule, normalize_literal
 
 hyperscan: Any
@@ -47,6 +47,7 @@ except ImportError:  # pragma: no cover - the pure-Python path is tested by forc
 #: that needs one of those is tried on every line ...
 MIN_LITERAL_CHARS = 2
 #: ... unless it is a single symbol that running text seldom has.
+_DIGITS_RE = re.compile(r"\d+")
 _RARE_CHAR_RE = re.compile(r"[^\w\s.,;:!?'\"()\-–—]")
 
 _GLOBAL_FLAGS_RE = re.compile(r"^\(\?([aiLmsux]+)\)")
@@ -152,6 +153,9 @@ class _LiteralScan:
         self.users = users
         self.always = always
         self.always_ids = {id(rule): n for rule, n in zip(always.rules, ids, strict=True)}
+        # When every rule without a literal needs a digit (dates, weather),
+        # only lines with a digit are tried against them.
+        self.digits_only = all(r.pattern is not None and needs_digit(r.pattern) for r in always.rules)
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(
             expressions=[lit.encode("utf-8") for lit in literals],
@@ -180,7 +184,8 @@ class _LiteralScan:
 
     def first_matches(self, lines: Sequence[str], rules: Sequence[Rule]) -> list[Rule | None]:
         texts = [line.strip() for line in lines]
-        data = fold("\n".join(texts)).encode("utf-8")
+        joined = "\n".join(texts)
+        data = fold(joined).encode("utf-8")
         hits: list[tuple[int, int]] = []
 
         def on_match(lit: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
@@ -193,10 +198,21 @@ class _LiteralScan:
             at = np.searchsorted(newlines, np.fromiter((e - 1 for e, _ in hits), np.int64, len(hits))).tolist()
             for line, (_, lit) in zip(at, hits, strict=True):
                 tried.setdefault(line, set()).update(self.users[lit])
-        out: list[Rule | None] = []
+        if not self.always.rules:
+            always_on: Container[int] = ()
+            todo: Iterable[int] = sorted(tried)
+        elif self.digits_only:
+            ends = np.cumsum(np.fromiter((len(t) + 1 for t in texts), np.int64, len(texts))) - 1
+            starts = np.fromiter((m.start() for m in _DIGITS_RE.finditer(joined)), np.int64)
+            always_on = set(np.searchsorted(ends, starts).tolist())
+            todo = sorted(always_on.union(tried))
+        else:
+            always_on = todo = range(len(texts))
+        out: list[Rule | None] = [None] * len(texts)
         none = len(rules)
-        for i, text in enumerate(texts):
-            hit = self.always.first_match(text) if self.always.rules else None
+        for i in todo:
+            text = texts[i]
+            hit = self.always.first_match(text) if i in always_on else None
             best = self.always_ids[id(hit)] if hit is not None else none
             for n in sorted(tried.get(i, ())):
                 if n >= best:
@@ -204,5 +220,6 @@ class _LiteralScan:
                 if rules[n].matches(text):
                     best = n
                     break
-            out.append(rules[best] if best < none else None)
+            if best < none:
+                out[i] = rules[best]
         return out

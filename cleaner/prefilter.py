@@ -91,6 +91,50 @@ def required(pattern: re.Pattern[str]) -> Alternatives | None:
     return need
 
 
+def needs_digit(pattern: re.Pattern[str]) -> bool:
+    """True when every string ``pattern`` matches has a digit (``\\d``) in it.
+
+    >>> needs_digit(re.compile(r"(?:updated\\s*)?\\d{1,2}:\\d\\d")), needs_digit(re.compile(r"\\d*\\w+"))
+    (True, False)
+    """
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an odd pattern only loses the prefilter
+        return False
+    return _seq_digit(list(tree))
+
+
+def _seq_digit(items: list[tuple[Any, Any]]) -> bool:
+    return any(_node_digit(op, av) for op, av in items)
+
+
+def _node_digit(op: Any, av: Any) -> bool:
+    if op is _LITERAL:
+        return chr(av).isdecimal() and chr(av).isascii()
+    if op is _IN:
+        return bool(av) and all(_digit_item(sub_op, sub_av) for sub_op, sub_av in av)
+    if op is _SUBPATTERN:
+        return _seq_digit(list(av[-1]))
+    if _ATOMIC is not None and op is _ATOMIC:
+        return _seq_digit(list(av))
+    if op in _REPEATS:
+        return av[0] >= 1 and _seq_digit(list(av[2]))
+    if op is _BRANCH:
+        return all(_seq_digit(list(branch)) for branch in av[1])
+    return False
+
+
+def _digit_item(op: Any, av: Any) -> bool:
+    """One member of a character class is a digit, whatever it matches."""
+    if op is _c.CATEGORY:
+        return av is _c.CATEGORY_DIGIT
+    if op is _LITERAL:
+        return chr(av) in "0123456789"
+    if op is _c.RANGE:
+        return ord("0") <= av[0] <= av[1] <= ord("9")
+    return False
+
+
 def _better(a: Alternatives | None, b: Alternatives | None) -> Alternatives | None:
     """The more selective requirement: longest shortest string, then fewest strings."""
     if a is None:
