@@ -286,6 +286,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for n in args.sizes:
             runs.append(run_size(n, templates, folder, args.workers, args.keep))
+            r = runs[-1]  # a line per size as it ends: the largest takes hours
+            state = (
+                f"failed ({r.error})" if r.error else f"{r.seconds:,.1f} s, peak process RSS {r.max_proc_mb:,.0f} MB"
+            )
+            print(f"  done: {n:,} documents, {state}", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -65,8 +65,8 @@ def _branch(rule: Rule) -> str | None:
     m = _GLOBAL_FLAGS_RE.match(pattern)
     if m:
         flags, pattern = m.group(1), pattern[m.end() :]
-        if set(flags) - set("imsx"):
-            return None
+        if set(flags) - set("ims"):
+            return None  # (?x): a comment would swallow the closing parenthesis
     if "(?" in pattern and re.search(r"\(\?[aiLmsux]+\)", pattern):
         return None  # global flags in the middle cannot be scoped
     body = f"(?{flags}:{pattern})" if flags else f"(?:{pattern})"

@@ -6,6 +6,7 @@ case-folding oddities."""
 from __future__ import annotations
 
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,39 @@ def test_required_literals_are_in_every_match() -> None:
                 assert any(s in fold(line) for s in need), (rule.id, line)
                 checked += 1
     assert checked > 100
+
+
+TRICKY = [
+    r"(?i)(\w+) and \1",  # a back-reference
+    r"(?<=Read )more.*",  # a look-behind
+    r"(?i)(?!the\b)\w+ said(?: so)?",  # a negative look-ahead
+    r"(?i:share)\s+(?P<what>this|it)(?(what)!|\?)",  # a named group and a conditional
+    r"[Ss]ponsor(?:ed|s)?\b.*",
+    r"(?x) subscribe \s+ now  # verbose",
+    r"\d+ comments?",
+    r"[^\W\d_]{3,}",  # letters only: no literal at all
+]
+
+
+@needs_hyperscan
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(LINES) | st.text(alphabet="aAbByYsSıſ0123456789 !?:.-ReadmoShrtihnpu", max_size=30)))
+def test_prefilter_agrees_on_user_rules_with_odd_regexes(lines: list[str]) -> None:
+    from cleaner.rulepack import Rule
+
+    rules = [
+        Rule(id=f"USER{n:03d}", category="user", why="test", action="drop-line", source="t.toml", pattern=re.compile(p))
+        for n, p in enumerate(TRICKY)
+    ]
+    extra = [
+        "Tom and Tom",
+        "Read more here",
+        "She said so",
+        "Share this!",
+        "share it?",
+        "Sponsored by X",
+        "12 comments",
+    ]
+    matcher = LineMatcher(rules)
+    assert matcher._scan is not None
+    assert at_once(matcher, [*extra, *lines]) == by_line(matcher, [*extra, *lines])

@@ -100,3 +100,19 @@ def test_template_pass_can_be_switched_off(tmp_path: Path, capsys: pytest.Captur
     assert main(["clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--no-templates", "--language", "en"]) == 0
     rows = [json.loads(x) for x in (tmp_path / "o.jsonl").read_text().splitlines()]
     assert all("Our city desk picks" in r["text"] for r in rows)
+
+
+def test_tallies_merged_in_steps_count_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many small tallies, merged as the stack grows: the same template lines
+    # as the plain dictionary count, in any document order.
+    from cleaner import template
+
+    items = [(f"site{n % 3}.org", f"Menu\nStory {n} of the day.\nFooter {n % 4}\nShared by all") for n in range(200)]
+    reference = template.TemplateCounts()
+    for source, text in items:
+        reference.add(source, text)
+    monkeypatch.setattr(template, "TALLY_DOCS", 7)
+    shuffled = items[:]
+    random.Random(4).shuffle(shuffled)
+    for docs in (items, shuffled):
+        assert template.learn_templates(docs, 5, 0.2) == reference.learn(5, 0.2)
