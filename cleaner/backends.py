@@ -45,8 +45,8 @@ MISSING_DASK = "--backend dask needs dask[distributed]: pip install 'cleaner[das
 Stream = Callable[[Iterable[Doc], RunSpec, "Cleaner | None"], Iterator[DocResult]]
 #: ``learn(items, min_docs, min_share)``: template lines of ``(source, text)`` documents.
 LearnTemplates = Callable[[Iterable[tuple[str, str]], int, float], Templates]
-#: ``candidates(sigs, bands, rows)`` -> :func:`cleaner.lsh.band_candidates`.
-Candidates = Callable[[np.ndarray, int, int], np.ndarray]
+#: ``candidates(sigs, bands, rows)``: the pairs of :func:`cleaner.lsh.band_candidates`, at once or in batches.
+Candidates = Callable[[np.ndarray, int, int], "np.ndarray | Iterable[np.ndarray]"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def open_backend(backend: str, workers: int = 1, scheduler: str | None = None) -
         yield Backend(
             process=lambda docs, spec, cleaner: process_stream(docs, spec, workers, cleaner),
             learn_templates=template.learn_templates,
-            candidates=lsh.band_candidates,
+            candidates=lsh.band_candidate_batches,
         )
         return
     if backend != "dask":

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ import numpy as np
 import xxhash
 
 from cleaner.errors import UsageError
-from cleaner.lsh import UnionFind, band_candidates, optimal_params, s_curve
+from cleaner.lsh import ArrayUnionFind, band_candidate_batches, optimal_params, s_curve
 from cleaner.shingle import Sketch, Sketcher, estimated_jaccard, exact_jaccard, shingle_hashes
 
 VERIFY_MODES = ("estimate", "exact")
@@ -179,8 +179,9 @@ class _Rows:
 
 
 ShingleSource = Callable[[int], "str | np.ndarray"]
-#: ``candidates(sigs, bands, rows)``: :func:`cleaner.lsh.band_candidates` or an equivalent.
-CandidateSource = Callable[[np.ndarray, int, int], np.ndarray]
+#: ``candidates(sigs, bands, rows)``: :func:`cleaner.lsh.band_candidate_batches` or an
+#: equivalent: the candidate pairs, as one array or in batches.
+CandidateSource = Callable[[np.ndarray, int, int], "np.ndarray | Iterable[np.ndarray]"]
 
 
 class Deduper:
@@ -195,15 +196,15 @@ class Deduper:
 
     ``candidates`` groups the band keys into candidate pairs: in this
     process by default, or on a cluster
-    (:func:`cleaner.dask_corpus.band_candidates`); it must return what
-    :func:`~cleaner.lsh.band_candidates` returns.
+    (:func:`cleaner.dask_corpus.band_candidates`); it must return the pairs
+    :func:`~cleaner.lsh.band_candidates` returns, at once or in batches.
     """
 
     def __init__(
         self,
         config: DedupConfig | None = None,
         shingle_source: ShingleSource | None = None,
-        candidates: CandidateSource = band_candidates,
+        candidates: CandidateSource = band_candidate_batches,
     ) -> None:
         self.config = config = config or DedupConfig()
         self.sketcher = Sketcher(num_perm=config.num_perm, n=config.n, seed=config.seed)
@@ -284,18 +285,25 @@ class Deduper:
         repeated = sorted({a for a, b in itertools.pairwise(index) if a == b})
         if repeated:
             raise DedupError(f"document index added twice: {repeated[:5]}")
-        sigs, exact = self._sigs.view()[order], self._exact.view()[order]
-        uf = UnionFind(len(order))
+        in_order = bool(np.all(order[1:] > order[:-1]))  # added in index order: no copy needed
+        sigs = self._sigs.view() if in_order else self._sigs.view()[order]
+        exact = self._exact.view() if in_order else self._exact.view()[order]
+        uf = ArrayUnionFind(len(order))
         _, first, inverse = np.unique(exact, axis=0, return_index=True, return_inverse=True)
         rep_of = first[inverse.reshape(-1)]
-        for pos in np.flatnonzero(rep_of != np.arange(len(order))).tolist():
-            uf.union(pos, int(rep_of[pos]))
+        copies = np.flatnonzero(rep_of != np.arange(len(order)))
+        uf.union_pairs(np.stack([copies, rep_of[copies]], axis=1))
         reps = np.sort(first)
-        pairs = reps[self._candidates(sigs[reps], *self.config.banding())]
-        for i, j in pairs[self._confirm(sigs, pairs, index)].tolist():
-            uf.union(i, j)
-        keys = [self._keys[p] for p in order]
-        ids = [self._ids[p] for p in order]
+        distinct = sigs if len(reps) == len(sigs) else sigs[reps]  # a copy only when there are exact copies
+        found = self._candidates(distinct, *self.config.banding())
+        for batch in [found] if isinstance(found, np.ndarray) else found:
+            # A batch at a time, and only the pairs not yet joined are
+            # verified: near-copies meet again in band after band.
+            pairs = reps[batch]
+            pairs = pairs[~uf.connected(pairs)]
+            uf.union_pairs(pairs[self._confirm(sigs, pairs, index)])
+        keys = self._keys if in_order else [self._keys[p] for p in order]
+        ids = self._ids if in_order else [self._ids[p] for p in order]
         return [_make_cluster(group, sigs, keys, ids, index) for group in uf.groups()]
 
     def _confirm(self, sigs: np.ndarray, pairs: np.ndarray, index: list[int]) -> np.ndarray:
@@ -348,9 +356,19 @@ def sort_clusters(clusters: list[Cluster]) -> list[Cluster]:
 
 
 def write_clusters_json(clusters: list[Cluster], path: str | Path) -> None:
-    """The cluster report as one JSON document (sorted keys), clusters in keeper input order."""
-    data = {"clusters": [c.to_json() for c in sort_clusters(clusters)]}
-    Path(path).write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    """The cluster report as one JSON document (sorted keys), clusters in keeper input order.
+    Written a cluster at a time (a million copies make a 100 MB document), with
+    the bytes ``json.dumps({"clusters": [...]}, indent=2, sort_keys=True)`` gives."""
+    ordered = sort_clusters(clusters)
+    with Path(path).open("w", encoding="utf-8") as fh:
+        if not ordered:
+            fh.write('{\n  "clusters": []\n}\n')
+            return
+        fh.write('{\n  "clusters": [\n')
+        for n, c in enumerate(ordered):
+            text = json.dumps(c.to_json(), indent=2, sort_keys=True, ensure_ascii=False)
+            fh.write(("" if n == 0 else ",\n") + "    " + text.replace("\n", "\n    "))
+        fh.write("\n  ]\n}\n")
 
 
 CSV_COLUMNS = ("cluster", "role", "index", "id", "jaccard")

@@ -27,7 +27,7 @@ of its keys. The union of the splits' pairs equals :func:`band_candidates`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -106,18 +106,33 @@ def _bucket_pairs(members: np.ndarray) -> np.ndarray:
 def band_candidates(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, row indices into ``sigs`` sharing
     at least one band; unique and sorted, as an int64 array of shape (k, 2)."""
+    pairs = _unique_pairs([], len(sigs))
+    for found in band_candidate_batches(sigs, bands, rows):
+        # Merged band by band: the bands of near-copies repeat the same
+        # pairs, and holding every band's pairs at once grows with
+        # bands x copies (gigabytes at a million pages of one template).
+        pairs = _unique_pairs([pairs, found], len(sigs))
+    return pairs
+
+
+def band_candidate_batches(sigs: np.ndarray, bands: int, rows: int) -> Iterator[np.ndarray]:
+    """The pairs of :func:`band_candidates` one band at a time (each batch
+    unique and sorted; a pair may come again in a later band), so that a
+    caller can use them and let them go."""
     if bands * rows > sigs.shape[1]:
         raise ValueError(f"bands * rows = {bands} * {rows} exceeds the {sigs.shape[1]} signature columns")
-    found: list[np.ndarray] = []
     for band in range(bands):
         keys = band_keys(sigs, band, rows)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         sizes = np.diff(np.r_[starts, len(keys)])
-        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-            found.append(_bucket_pairs(np.sort(order[start : start + size])))
-    return _unique_pairs(found, len(sigs))
+        found = [
+            _bucket_pairs(np.sort(order[start : start + size]))
+            for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True)
+        ]
+        if found:
+            yield _unique_pairs(found, len(sigs))
 
 
 def _unique_pairs(found: Sequence[np.ndarray], n: int) -> np.ndarray:
@@ -201,3 +216,55 @@ class UnionFind:
         for x in range(len(self.parent)):
             out.setdefault(self.find(x), []).append(x)
         return [members for members in out.values() if len(members) > 1]
+
+
+class ArrayUnionFind:
+    """:class:`UnionFind` on a numpy array, fed whole arrays of pairs: 8
+    bytes a member and no Python object per pair, for millions of pairs.
+    Each root is its set's smallest member, so the sets come out the same
+    as :class:`UnionFind`'s, whatever order the pairs come in.
+
+    >>> uf = ArrayUnionFind(5)
+    >>> uf.union_pairs(np.array([[3, 1], [1, 2], [4, 4]]))
+    >>> uf.groups(), uf.connected(np.array([[2, 3], [0, 4]])).tolist()
+    ([[1, 2, 3]], [True, False])
+    """
+
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n, dtype=np.int64)
+
+    def find(self, x: np.ndarray) -> np.ndarray:
+        """The roots of ``x``, compressing the paths walked."""
+        parent = self.parent
+        root = parent[x]
+        while True:
+            up = parent[root]
+            if np.array_equal(up, root):
+                break
+            root = up
+        parent[x] = root
+        return root
+
+    def connected(self, pairs: np.ndarray) -> np.ndarray:
+        """Which pairs are already in one set."""
+        return self.find(pairs[:, 0]) == self.find(pairs[:, 1])
+
+    def union_pairs(self, pairs: np.ndarray) -> None:
+        """Join the sets of each pair: each round hooks every root that
+        should move under the smallest root it meets, until every pair
+        shares a root."""
+        a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+        while len(a):
+            ra, rb = self.find(a), self.find(b)
+            apart = ra != rb
+            a, b, ra, rb = a[apart], b[apart], ra[apart], rb[apart]
+            np.minimum.at(self.parent, np.maximum(ra, rb), np.minimum(ra, rb))
+
+    def groups(self) -> list[list[int]]:
+        """Sets of two or more members, each sorted, ordered by smallest member."""
+        roots = self.find(np.arange(len(self.parent)))
+        order = np.argsort(roots, kind="stable")
+        sorted_roots = roots[order]
+        starts = np.flatnonzero(np.r_[True, sorted_roots[1:] != sorted_roots[:-1]]) if len(order) else order
+        sizes = np.diff(np.r_[starts, len(order)])
+        return [order[s : s + k].tolist() for s, k in zip(starts.tolist(), sizes.tolist(), strict=True) if k > 1]

@@ -20,6 +20,7 @@ import pytest
 import cleaner.backends
 import cleaner.dask_corpus
 import cleaner.lsh
+import cleaner.template
 from cleaner.backends import dask_process_stream, process_chunk
 from cleaner.cli import main
 from cleaner.doc import Doc
@@ -267,8 +268,9 @@ def test_dask_passes_give_the_same_files_as_local(
     def not_here(*args: Any) -> None:
         raise AssertionError("the dask backend counted or grouped on the client")
 
-    monkeypatch.setattr(TemplateCounts, "add", not_here)
+    monkeypatch.setattr(cleaner.template, "learn_templates", not_here)
     monkeypatch.setattr(cleaner.lsh, "band_candidates", not_here)
+    monkeypatch.setattr(cleaner.lsh, "band_candidate_batches", not_here)
     dask_out = tmp_path / "dask" / "out.jsonl"
     assert main(["clean", str(src), "-o", str(dask_out), *args, "--backend", "dask", "--scheduler", scheduler]) == 0
     local, remote = outputs(tmp_path / "local" / "out.jsonl"), outputs(dask_out)

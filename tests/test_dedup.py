@@ -262,3 +262,21 @@ def test_same_index_twice_is_an_error() -> None:
     d.add(3, "b", "four five six")
     with pytest.raises(DedupError, match=r"document index added twice: \[3\]"):
         d.finish()
+
+
+def test_clusters_json_is_written_as_json_dumps_would(tmp_path: Path) -> None:
+    # Streamed a cluster at a time, byte for byte what dumping the whole document gives.
+    from cleaner.dedup import Cluster, Member, sort_clusters, write_clusters_json
+
+    cases = [
+        [],
+        [
+            Cluster("c2", Member(9, "z", 1.0)),
+            Cluster("c1", Member(3, "a\nb é", 1.0), [Member(5, "x", 0.5), Member(7, "y\u2028", 0.75)]),
+        ],
+    ]
+    for clusters in cases:
+        write_clusters_json(clusters, tmp_path / "c.json")
+        data = {"clusters": [c.to_json() for c in sort_clusters(clusters)]}
+        want = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        assert (tmp_path / "c.json").read_text(encoding="utf-8") == want
