@@ -32,7 +32,7 @@ import numpy as np
 import xxhash
 
 from cleaner.errors import UsageError
-from cleaner.lsh import ArrayUnionFind, band_candidate_batches, optimal_params, s_curve
+from cleaner.lsh import UnionFind, band_candidate_batches, optimal_params, s_curve
 from cleaner.shingle import Sketch, Sketcher, estimated_jaccard, exact_jaccard, shingle_hashes
 
 VERIFY_MODES = ("estimate", "exact")
@@ -288,7 +288,7 @@ class Deduper:
         in_order = bool(np.all(order[1:] > order[:-1]))  # added in index order: no copy needed
         sigs = self._sigs.view() if in_order else self._sigs.view()[order]
         exact = self._exact.view() if in_order else self._exact.view()[order]
-        uf = ArrayUnionFind(len(order))
+        uf = UnionFind(len(order))
         _, first, inverse = np.unique(exact, axis=0, return_index=True, return_inverse=True)
         rep_of = first[inverse.reshape(-1)]
         copies = np.flatnonzero(rep_of != np.arange(len(order)))

@@ -103,15 +103,24 @@ def _bucket_pairs(members: np.ndarray) -> np.ndarray:
     return np.concatenate([star, chain])
 
 
+def _group_pairs(rows: np.ndarray, new: np.ndarray) -> list[np.ndarray]:
+    """The pairs of every group of two or more in ``rows`` (grouped, ascending
+    within a group; ``new`` marks each group's first row)."""
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.r_[starts, len(rows)])
+    big = sizes > 1
+    return [_bucket_pairs(rows[s : s + k]) for s, k in zip(starts[big].tolist(), sizes[big].tolist(), strict=True)]
+
+
 def band_candidates(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, row indices into ``sigs`` sharing
     at least one band; unique and sorted, as an int64 array of shape (k, 2)."""
-    pairs = _unique_pairs([], len(sigs))
+    pairs = merge_pairs([], len(sigs))
     for found in band_candidate_batches(sigs, bands, rows):
         # Merged band by band: the bands of near-copies repeat the same
         # pairs, and holding every band's pairs at once grows with
         # bands x copies (gigabytes at a million pages of one template).
-        pairs = _unique_pairs([pairs, found], len(sigs))
+        pairs = merge_pairs([pairs, found], len(sigs))
     return pairs
 
 
@@ -125,18 +134,14 @@ def band_candidate_batches(sigs: np.ndarray, bands: int, rows: int) -> Iterator[
         keys = band_keys(sigs, band, rows)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        sizes = np.diff(np.r_[starts, len(keys)])
-        found = [
-            _bucket_pairs(np.sort(order[start : start + size]))
-            for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True)
-        ]
+        # A stable sort keeps each bucket's rows ascending.
+        found = _group_pairs(order, np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         if found:
-            yield _unique_pairs(found, len(sigs))
+            yield merge_pairs(found, len(sigs))
 
 
-def _unique_pairs(found: Sequence[np.ndarray], n: int) -> np.ndarray:
-    """The pairs of ``found`` (arrays of shape (k, 2) over ``n`` rows), unique and sorted."""
+def merge_pairs(found: Sequence[np.ndarray], n: int) -> np.ndarray:
+    """The union of the pair arrays ``found`` (shape (k, 2), rows of a corpus of ``n``), unique and sorted."""
     pairs = np.concatenate([np.zeros((0, 2), dtype=np.int64), *found]).astype(np.int64)
     codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
     return np.stack([codes // max(n, 1), codes % max(n, 1)], axis=1)
@@ -172,59 +177,16 @@ def grouped_candidates(splits: Sequence[BandRows], n: int) -> np.ndarray:
     band, key, row = band[order], key[order], row[order]
     new = np.ones(len(row), dtype=bool)
     new[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
-    starts = np.flatnonzero(new)
-    sizes = np.diff(np.r_[starts, len(row)])
-    found = [
-        _bucket_pairs(row[start : start + size])
-        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True)
-    ]
-    return _unique_pairs(found, n)
-
-
-def merge_pairs(found: Sequence[np.ndarray], n: int) -> np.ndarray:
-    """The union of candidate pair arrays over ``n`` rows, unique and sorted."""
-    return _unique_pairs(found, n)
+    return merge_pairs(_group_pairs(row, new), n)
 
 
 class UnionFind:
-    """Disjoint sets over ``0..n-1``; each root is its set's smallest member.
+    """Disjoint sets over ``0..n-1`` in a numpy array, fed whole arrays of
+    pairs: 8 bytes a member and no Python object per pair, for millions of
+    pairs. Each root is its set's smallest member, so the sets come out the
+    same whatever order the pairs come in.
 
-    >>> uf = UnionFind(4)
-    >>> uf.union(3, 1); uf.union(1, 2)
-    >>> [uf.find(i) for i in range(4)]
-    [0, 1, 1, 1]
-    """
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def groups(self) -> list[list[int]]:
-        """Sets of two or more members, each sorted, ordered by smallest member."""
-        out: dict[int, list[int]] = {}
-        for x in range(len(self.parent)):
-            out.setdefault(self.find(x), []).append(x)
-        return [members for members in out.values() if len(members) > 1]
-
-
-class ArrayUnionFind:
-    """:class:`UnionFind` on a numpy array, fed whole arrays of pairs: 8
-    bytes a member and no Python object per pair, for millions of pairs.
-    Each root is its set's smallest member, so the sets come out the same
-    as :class:`UnionFind`'s, whatever order the pairs come in.
-
-    >>> uf = ArrayUnionFind(5)
+    >>> uf = UnionFind(5)
     >>> uf.union_pairs(np.array([[3, 1], [1, 2], [4, 4]]))
     >>> uf.groups(), uf.connected(np.array([[2, 3], [0, 4]])).tolist()
     ([[1, 2, 3]], [True, False])

@@ -112,10 +112,6 @@ class LineMatcher:
             return [self.first_match(line) for line in lines]
         return self._scan.first_matches(lines, self.rules)
 
-    def any_match(self, line: str) -> bool:
-        """True when some rule of this matcher matches the line."""
-        return self.first_match(line) is not None
-
     def first_match(self, line: str) -> Rule | None:
         text = line.strip()
         best = self._literals.get(normalize_literal(text), len(self.rules)) if self._literals else len(self.rules)

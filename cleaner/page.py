@@ -126,8 +126,7 @@ class Page:
     def alive(self) -> list[int]:
         """Indices of the lines still in the output that are not blank."""
         if self._alive is None:
-            texts, dropped = self._texts, self.dropped
-            self._alive = [i for i in range(len(texts)) if dropped[i] is None and texts[i].strip()]
+            self._alive = [i for i in range(len(self.originals)) if self.is_alive(i)]
         return list(self._alive)
 
     def iter_alive(self) -> Iterator[tuple[int, str]]:

@@ -64,7 +64,7 @@ def clean_document(
     counts["lines_out"] = sum(1 for ln in split_lines(result.text) if ln.strip())
     doc.text = result.text
     doc.removals = result.removals
-    doc.lines_removed = sum(1 for r in result.removals if not r.is_span)
+    doc.lines_removed = result.lines_removed
     doc.flags = [*doc.flags, *result.flags]
     doc.words_in = result.words_in
     doc.words_removed = result.words_removed
