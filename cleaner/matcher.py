@@ -10,12 +10,22 @@ named back-references, named groups) keep their own call.
 
 :meth:`LineMatcher.first_matches` does the lines of a whole page at once.
 With the optional ``hyperscan`` package (installed by default on Linux
-x86-64) it first finds, in one scan of the page, the lines that contain a
-literal each rule needs (:mod:`cleaner.prefilter`); a rule is then tried
-only on those lines, in the same order, so the result is the same as
-:meth:`~LineMatcher.first_match` line by line. Rules with no such literal
-(mostly dates and separators) are tried on every line, joined as above.
-Without hyperscan, every line goes through :meth:`~LineMatcher.first_match`.
+x86-64) one scan of the page finds, for every line:
+
+* the regex rules it may match: the line holds a literal the rule needs
+  (:mod:`cleaner.prefilter`), and a digit too when every alternative of
+  the regex that needs that literal needs a digit;
+* whether it may equal a literal of a literal rule (a whole-line pattern
+  per rule; the dictionary decides);
+* whether it holds a digit, for the rules with no literal (mostly dates),
+  which are tried on those lines only when they all need one.
+
+A rule is then tried only on those lines, in the same order, so the result
+is the same as :meth:`~LineMatcher.first_match` line by line. Patterns spell
+each character in every form that folds to it, so a page is scanned as it
+is unless some character folds to more than one (``ß``): such a page is
+folded first. Without hyperscan, every line goes through
+:meth:`~LineMatcher.first_match`.
 
 >>> from cleaner.rulepack import load_rules
 >>> rules = [r for r in load_rules().rules if r.action == "drop-line"]
@@ -29,12 +39,12 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from cleaner.prefilter import fold, needs_digit, prune, required
+from cleaner.prefilter import branch_requirements, fold, folds_evenly, needs_digit, prune, required, unfolded
 from cleaner.rulepack import Rule, normalize_literal
 
 hyperscan: Any
@@ -47,7 +57,6 @@ except ImportError:  # pragma: no cover - the pure-Python path is tested by forc
 #: that needs one of those is tried on every line ...
 MIN_LITERAL_CHARS = 2
 #: ... unless it is a single symbol that running text seldom has.
-_DIGITS_RE = re.compile(r"\d+")
 _RARE_CHAR_RE = re.compile(r"[^\w\s.,;:!?'\"()\-–—]")
 
 _GLOBAL_FLAGS_RE = re.compile(r"^\(\?([aiLmsux]+)\)")
@@ -96,7 +105,9 @@ class LineMatcher:
             else:
                 branches.append(f"(?P<r{n}>{branch})")
         self._combined = re.compile("|".join(branches)) if branches else None
-        self._scan = _LiteralScan.build(self.rules) if prefilter and hyperscan is not None else None
+        #: No line longer than this (normalized) can equal a literal.
+        self._literal_chars = max(map(len, self._literals), default=0)
+        self._scan = _LiteralScan.build(self) if prefilter and hyperscan is not None else None
 
     def __getstate__(self) -> dict[str, object]:
         # A hyperscan database does not pickle: workers build their own.
@@ -104,17 +115,33 @@ class LineMatcher:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
-        self._scan = _LiteralScan.build(self.rules) if state["_scan"] else None
+        self._scan = _LiteralScan.build(self) if state["_scan"] else None
 
     def first_matches(self, lines: Sequence[str]) -> list[Rule | None]:
         """:meth:`first_match` of every line, with one literal scan for all."""
         if self._scan is None:
             return [self.first_match(line) for line in lines]
-        return self._scan.first_matches(lines, self.rules)
+        return self._scan.first_matches([line.strip() for line in lines], self.rules)
+
+    def _literal_rule(self, text: str) -> int:
+        """The index of the first literal rule that ``text`` (stripped)
+        equals, or ``len(self.rules)``. Lines too long to equal any literal
+        are not normalized: a line's normalized form keeps every character
+        but white space and a trailing run of dots and colons, and case
+        folding never shortens it."""
+        none = len(self.rules)
+        if not self._literals:
+            return none
+        if len(text) > self._literal_chars and text.isprintable():
+            # Printable: its only white space is " ".
+            kept = len(text) - text.count(" ") - (len(text) - len(text.rstrip(":. ")))
+            if kept > self._literal_chars:
+                return none
+        return self._literals.get(normalize_literal(text), none)
 
     def first_match(self, line: str) -> Rule | None:
         text = line.strip()
-        best = self._literals.get(normalize_literal(text), len(self.rules)) if self._literals else len(self.rules)
+        best = self._literal_rule(text)
         if self._combined is not None:
             m = self._combined.fullmatch(text)
             if m:
@@ -129,91 +156,231 @@ class LineMatcher:
         return self.rules[best] if best < len(self.rules) else None
 
 
-def _needs(rule: Rule) -> frozenset[str] | None:
-    """Folded strings one of which is in every line the rule matches, or
-    ``None``. A literal rule needs the longest word of each of its literals:
-    white space is squeezed and case folded, but the words stay."""
-    if rule.pattern is not None:
-        need = required(rule.pattern)
-    else:
-        need = frozenset(fold(max(lit.split(), key=len)) for lit in rule.literals if lit.split()) or None
+def _selective(need: frozenset[str] | None) -> frozenset[str] | None:
     if need is None or any(len(s) < MIN_LITERAL_CHARS and not _RARE_CHAR_RE.fullmatch(s) for s in need):
         return None
     return prune(need)
 
 
-class _LiteralScan:
-    """The hyperscan literal prefilter of one :class:`LineMatcher`."""
+def _needs(pattern: re.Pattern[str]) -> dict[str, bool] | None:
+    """Folded strings one of which is in every line the regex matches, each
+    with whether a line must also hold a digit when it is the string found
+    (when every alternative of the regex that needs it needs a digit), or
+    ``None``."""
+    parts = [(_selective(need), digit) for need, digit in branch_requirements(pattern)]
+    if any(need is None for need, _ in parts):
+        need = _selective(required(pattern))
+        return None if need is None else dict.fromkeys(need, needs_digit(pattern))
+    out: dict[str, bool] = {}
+    for need, digit in parts:
+        assert need is not None
+        for s in need:
+            out[s] = out.get(s, True) and digit
+    return out
 
-    def __init__(self, literals: list[str], users: list[tuple[int, ...]], always: LineMatcher, ids: list[int]):
-        self.users = users
-        self.always = always
-        self.always_ids = {id(rule): n for rule, n in zip(always.rules, ids, strict=True)}
+
+def _search(rule: Rule) -> Callable[[str], object]:
+    """The regex call :meth:`Rule.find` makes for the rule's anchor."""
+    assert rule.pattern is not None
+    if rule.anchor == "line":
+        return rule.pattern.fullmatch
+    if rule.anchor == "start":
+        return rule.pattern.match
+    return rule.pattern.search
+
+
+#: White space other than " " and the line break the scanned page is joined
+#: with: made " " in the page and in the literals alike, so the scan can
+#: spell white space as " " and still find a superset of the lines.
+_OTHER_SPACE_RE = re.compile(r"[^\S\n ]")
+
+
+def _scanned(text: str) -> str:
+    """``text`` as the scan sees it: all white space but line breaks made a
+    space, and folded only if some character does not fold to exactly one
+    (the patterns spell each character in all its unfolded forms, so
+    unfolded text matches them as its fold would)."""
+    if not folds_evenly(text):
+        text = fold(text)
+    # Other white space is not printable (nor are a few rarer characters).
+    return text if text.replace("\n", " ").isprintable() else _OTHER_SPACE_RE.sub(" ", text)
+
+
+def _hs_chars(text: str) -> str:
+    """A hyperscan regex (PCRE syntax, caseless) for ``text`` (folded, white
+    space a single " ") in any case: each character in all the forms that
+    fold to it."""
+    out = []
+    for ch in text:
+        forms = unfolded(ch)
+        if len(forms) == 1 and ch.isascii() and (ch.isalnum() or ch == " "):
+            out.append(ch)
+        else:
+            escaped = "".join(f"\\x{{{ord(c):x}}}" for c in forms)
+            out.append(escaped if len(forms) == 1 else f"[{escaped}]")
+    return "".join(out)
+
+
+def _whole_line(literals: Iterable[str]) -> str:
+    """A hyperscan regex for the lines of a scanned page whose normalized
+    form (:func:`~cleaner.rulepack.normalize_literal`) may be one of
+    ``literals`` (normalized): the words with any white space between,
+    then any white space, dots and colons. It can match more lines than
+    that (a line ending in " . :"), never fewer; the dictionary decides."""
+    alts = sorted({" +".join(_hs_chars(w) for w in fold(lit).split()) for lit in literals})
+    # Lines are stripped: no white space before the first word. (Spelling
+    # it " *" anyway made hyperscan 5.4 miss a line after one that ends in
+    # many spaces; the tests try such lines.)
+    return f"^(?:{'|'.join(alts)})[ :.]*$"
+
+
+def _other_digits() -> str:
+    """A hyperscan class of every character Python's ``\\d`` matches but 0-9."""
+    codes = [c for c in range(0x80, 0x110000) if chr(c).isdecimal()]
+    ranges: list[list[int]] = []
+    for c in codes:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges) + "]"
+
+
+class _LiteralScan:
+    """The hyperscan prefilter of one :class:`LineMatcher`: one scan of the
+    folded page finds, for each line, the regex rules whose required
+    literal it holds and whether it may equal a literal rule's literal."""
+
+    def __init__(
+        self,
+        matcher: LineMatcher,
+        literals: list[str],
+        users: list[tuple[int, ...]],
+        digit_users: list[tuple[int, ...]],
+        literal_rules: list[int],
+        always: list[int],
+    ):
+        rules = matcher.rules
+        self.literal_rule = matcher._literal_rule
+        #: The rules a line holding literal i is tried against, and those it
+        #: is tried against only if it also holds a digit.
+        self.users, self.digit_users = users, digit_users
+        #: Pattern ids from here on are the whole-line patterns of literal rules.
+        self.first_whole_line = len(literals)
+        # Rule n's own call on a stripped line (what Rule.find does), for
+        # the rules that have literals in the scan.
+        self.check = {n: _search(rules[n]) for user in (*users, *digit_users) for n in user}
+        self.always = LineMatcher([rules[n] for n in always], prefilter=False)
+        self.always_ids = {id(rules[n]): n for n in always}
+        self.always_at = always  # the index in rules of the always matcher's rule i
         # When every rule without a literal needs a digit (dates, weather),
         # only lines with a digit are tried against them.
-        self.digits_only = all(r.pattern is not None and needs_digit(r.pattern) for r in always.rules)
+        self.digits_only = all(r.pattern is not None and needs_digit(r.pattern) for r in self.always.rules)
+        whole = [_whole_line(rules[n].literals) for n in literal_rules if rules[n].literals]
+        #: The last pattern finds digits of other scripts than ASCII's.
+        self.other_digit = len(literals) + len(whole)
+        expressions = [_hs_chars(_OTHER_SPACE_RE.sub(" ", lit)) for lit in literals] + whole + [_other_digits()]
+        # Caseless only adds forms (ASCII upper case): _hs_chars spells the rest.
+        caseless = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_CASELESS
+        flags = [caseless] * len(literals) + [caseless | hyperscan.HS_FLAG_MULTILINE] * len(whole)
+        flags.append(hyperscan.HS_FLAG_UTF8)
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(
-            expressions=[lit.encode("utf-8") for lit in literals],
-            ids=list(range(len(literals))),
-            flags=0,
-            literal=True,
+            expressions=[e.encode("ascii") for e in expressions], ids=list(range(len(expressions))), flags=flags
         )
         self.scratch = hyperscan.Scratch(self.db)
 
     @classmethod
-    def build(cls, rules: Sequence[Rule]) -> _LiteralScan | None:
-        by_literal: dict[str, list[int]] = {}
+    def build(cls, matcher: LineMatcher) -> _LiteralScan | None:
+        by_literal: dict[str, dict[int, bool]] = {}
         always: list[int] = []
-        for n, rule in enumerate(rules):
-            need = _needs(rule)
+        literal_rules: list[int] = []
+        for n, rule in enumerate(matcher.rules):
+            if rule.pattern is None:
+                literal_rules.append(n)
+                continue
+            need = _needs(rule.pattern)
             if need is None:
                 always.append(n)
                 continue
-            for lit in need:
-                by_literal.setdefault(lit, []).append(n)
-        if not by_literal:
+            for lit, digit in need.items():
+                by_literal.setdefault(lit, {})[n] = digit
+        if not by_literal and not literal_rules:
             return None
         literals = sorted(by_literal)
-        users = [tuple(by_literal[lit]) for lit in literals]
-        return cls(literals, users, LineMatcher([rules[n] for n in always], prefilter=False), always)
+        users = [tuple(n for n, digit in by_literal[lit].items() if not digit) for lit in literals]
+        digit_users = [tuple(n for n, digit in by_literal[lit].items() if digit) for lit in literals]
+        return cls(matcher, literals, users, digit_users, literal_rules, always)
 
-    def first_matches(self, lines: Sequence[str], rules: Sequence[Rule]) -> list[Rule | None]:
-        texts = [line.strip() for line in lines]
+    def first_matches(self, texts: Sequence[str], rules: Sequence[Rule]) -> list[Rule | None]:
+        """The first rule for each of ``texts`` (stripped lines)."""
         joined = "\n".join(texts)
-        data = fold(joined).encode("utf-8")
-        hits: list[tuple[int, int]] = []
+        data = _scanned(joined).encode("utf-8")
+        hits: list[int] = []
 
-        def on_match(lit: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
-            hits.append((end, lit))
+        def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            hits.append(end)
+            hits.append(pattern)
 
         self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
         tried: dict[int, set[int]] = {}
+        whole_line: set[int] = set()
+        raw = np.frombuffer(data, dtype=np.uint8)
+        newlines = np.flatnonzero(raw == 10)
+        # Lines with a digit: ASCII ones found here, others by the scan.
+        digit = set(np.searchsorted(newlines, np.flatnonzero((raw >= 48) & (raw <= 57))).tolist())
         if hits:
-            newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-            at = np.searchsorted(newlines, np.fromiter((e - 1 for e, _ in hits), np.int64, len(hits))).tolist()
-            for line, (_, lit) in zip(at, hits, strict=True):
-                tried.setdefault(line, set()).update(self.users[lit])
+            # A match ending just before a line break ends on that line.
+            at = np.searchsorted(newlines, np.array(hits[::2], dtype=np.int64) - 1).tolist()
+            users, digit_users = self.users, self.digit_users
+            first_whole_line, other_digit = self.first_whole_line, self.other_digit
+            if_digit = []
+            for line, pattern in zip(at, hits[1::2], strict=True):
+                if pattern == other_digit:
+                    digit.add(line)
+                elif pattern >= first_whole_line:
+                    whole_line.add(line)
+                else:
+                    if users[pattern]:
+                        if line in tried:
+                            tried[line].update(users[pattern])
+                        else:
+                            tried[line] = set(users[pattern])
+                    if digit_users[pattern]:
+                        if_digit.append((line, pattern))
+            for line, pattern in if_digit:
+                if line in digit:
+                    tried.setdefault(line, set()).update(digit_users[pattern])
         if not self.always.rules:
             always_on: Container[int] = ()
-            todo: Iterable[int] = sorted(tried)
+            todo: Iterable[int] = sorted(whole_line.union(tried))
         elif self.digits_only:
-            ends = np.cumsum(np.fromiter((len(t) + 1 for t in texts), np.int64, len(texts))) - 1
-            starts = np.fromiter((m.start() for m in _DIGITS_RE.finditer(joined)), np.int64)
-            always_on = set(np.searchsorted(ends, starts).tolist())
-            todo = sorted(always_on.union(tried))
+            always_on = digit
+            todo = sorted(digit.union(tried, whole_line))
         else:
             always_on = todo = range(len(texts))
-        out: list[Rule | None] = [None] * len(texts)
         none = len(rules)
+        out: list[Rule | None] = [None] * len(texts)
+        check, always, literal_rule, no_tries = self.check, self.always.first_match, self.literal_rule, ()
+        # The rules without a literal are usually one alternation: call it here.
+        joint = None if self.always._alone else self.always._combined
         for i in todo:
             text = texts[i]
-            hit = self.always.first_match(text) if i in always_on else None
-            best = self.always_ids[id(hit)] if hit is not None else none
-            for n in sorted(tried.get(i, ())):
+            best = literal_rule(text) if i in whole_line else none
+            if i in always_on:
+                if joint is not None:
+                    m = joint.fullmatch(text)
+                    if m is not None:
+                        name = m.lastgroup or next(k for k, v in m.groupdict().items() if v is not None)
+                        best = min(best, self.always_at[int(name[1:])])
+                else:
+                    hit = always(text)
+                    if hit is not None:
+                        best = min(best, self.always_ids[id(hit)])
+            for n in sorted(tried.get(i, no_tries)):
                 if n >= best:
                     break
-                if rules[n].matches(text):
+                if check[n](text):
                     best = n
                     break
             if best < none:

@@ -13,7 +13,8 @@ The comparison folds case the way ``re.IGNORECASE`` does, a little more
 loosely: text and literals are ``str.casefold``-ed, and the few characters
 that ``re`` treats as case variants although their case folds differ
 (``ı``/``i``, ``ſ``/``s``, Greek symbol forms, ...) are mapped to one
-representative. Looser only ever means more candidates, never fewer; the
+representative; so is ``İ``, whose case fold is ``i`` and a combining dot
+(the pair is made ``i`` too). Looser only ever means more candidates, never fewer; the
 regex itself still decides on every candidate line, so the prefilter cannot
 change what matches.
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 try:  # CPython 3.11+
@@ -68,11 +70,59 @@ _FOLD_RE = re.compile("[" + "".join(map(chr, sorted(_FOLD))) + "]")
 def fold(text: str) -> str:
     """The form text and literals are compared in.
 
-    >>> fold("Sign UP") == fold("sign up"), fold("ı") == fold("I")
-    (True, True)
+    >>> fold("Sign UP") == fold("sign up"), fold("ı") == fold("I"), fold("İ") == fold("i")
+    (True, True, True)
     """
+    if "\u0130" in text:
+        # re takes İ for i, but its case fold is i + a combining dot.
+        text = text.replace("\u0130", "i")
     text = text.casefold()
+    if "i\u0307" in text:
+        text = text.replace("i\u0307", "i")
     return text.translate(_FOLD) if _FOLD_RE.search(text) else text
+
+
+@lru_cache(maxsize=1)
+def _bmp_folds() -> tuple[dict[str, str], re.Pattern[str]]:
+    """For the Basic Multilingual Plane, beyond ASCII: the characters whose
+    fold is a given single character, and a regex for those whose fold is
+    not one character (ß, ligatures, ...) or that fold may merge with the
+    character before (a combining dot above). No character beyond the BMP
+    folds into it or to more than one character (a test checks)."""
+    into: dict[str, str] = {}
+    uneven = ["\u0307"]
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        folded = fold(ch)
+        if len(folded) != 1:
+            uneven.append(ch)
+        elif folded != ch:
+            into[folded] = into.get(folded, "") + ch
+    return into, re.compile("[" + re.escape("".join(uneven)) + "]")
+
+
+def unfolded(ch: str) -> str:
+    """Every character whose fold is ``ch`` (a folded character) beyond
+    ASCII's own upper case: ``ch`` itself, ``K`` (Kelvin) for ``k``, ``ı``
+    and ``İ`` for ``i``, ``É`` for ``é``, ...
+
+    >>> unfolded("k") == "k\u212a", unfolded("é")
+    (True, 'éÉ')
+    """
+    return ch + _bmp_folds()[0].get(ch, "")
+
+
+def folds_evenly(text: str) -> bool:
+    """True if folding ``text`` maps each character to one character and
+    merges none: then a folded literal is in the folded text exactly where
+    each of its characters matches one of its :func:`unfolded` forms.
+
+    >>> folds_evenly("Le Café"), folds_evenly("Straße")
+    (True, False)
+    """
+    return text.isascii() or not _bmp_folds()[1].search(text)
 
 
 Alternatives = frozenset[str]
@@ -85,8 +135,32 @@ def required(pattern: re.Pattern[str]) -> Alternatives | None:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # an odd pattern only loses the prefilter
         return None
-    need = _seq(list(tree))
-    if need is None or not need or any(not s for s in need):
+    return _usable(_seq(list(tree)))
+
+
+def branch_requirements(pattern: re.Pattern[str]) -> list[tuple[Alternatives | None, bool]]:
+    """For each top-level alternative of ``pattern`` (the whole pattern if
+    it has none): its :func:`required` strings and whether every string it
+    matches has a digit. A line the pattern matches holds one of some
+    alternative's strings, and a digit if that alternative needs one.
+
+    >>> branch_requirements(re.compile(r"(?i)(?:\\d+ of \\d+|back to gallery)"))
+    [(frozenset({' of '}), True), (frozenset({'back to gallery'}), False)]
+    """
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an odd pattern only loses the prefilter
+        return [(None, False)]
+    items = list(tree)
+    while len(items) == 1 and items[0][0] is _SUBPATTERN:
+        items = list(items[0][1][-1])
+    parts = [list(b) for b in items[0][1][1]] if len(items) == 1 and items[0][0] is _BRANCH else [items]
+    return [(_usable(_seq(part)), _seq_digit(part)) for part in parts]
+
+
+def _usable(need: Alternatives | None) -> Alternatives | None:
+    # A combining dot above may be folded away with the i before it (fold).
+    if need is None or not need or any(not s or "\u0307" in s for s in need):
         return None
     return need
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cleaner.clean import RulePlan
 from cleaner.matcher import LineMatcher, hyperscan
-from cleaner.prefilter import fold, required
+from cleaner.prefilter import fold, folds_evenly, required
 from cleaner.rulepack import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,11 +88,64 @@ def test_prefilter_folds_case_as_re_does() -> None:
         for rule in RULES
         for ex in rule.removes
         for line in str(ex).split("\n")
-        for v in (line.replace("i", "ı"), line.replace("I", "ı"), line.replace("s", "ſ"), line.replace("k", "\u212a"))
+        for v in (
+            line.replace("i", "ı"),
+            line.replace("I", "ı"),
+            line.replace("i", "\u0130"),
+            line.replace("s", "ſ"),
+            line.replace("k", "\u212a"),
+        )
     ]
     assert len(variants) > 500
     for matcher in MATCHERS.values():
         assert at_once(matcher, variants) == by_line(matcher, variants)
+
+
+def literal_variants(literal: str) -> list[str]:
+    """Ways a scraped line can spell a literal rule's literal (or nearly)."""
+    words = literal.split()
+    out = []
+    for gap in (" ", "  ", "\t", "\u00a0", "\u2003", " \u00a0 ", "\x1c"):
+        line = gap.join(words)
+        out += [line, line.upper(), line.title(), f" {line} ", f"{line}:", f"{line} .", f"{line} : .", f"{line}..:"]
+        out += [f"{line} x", f"x {line}", line.replace("i", "\u0130"), line + "\u00ad"]
+        # A line after one that ends in many spaces (hyperscan once missed it).
+        out += [f"{line}" + " " * 80 + ":", line]
+    return out
+
+
+@needs_hyperscan
+def test_literal_rules_match_whole_lines_as_the_dictionary_does() -> None:
+    # Literal rules are found by a whole-line pattern in the scan and
+    # decided by the dictionary: white space of any kind, case, trailing
+    # dots and colons, padding and near misses must come out the same.
+    variants = [
+        v for rule in RULES if rule.pattern is None for lit in sorted(rule.literals) for v in literal_variants(lit)
+    ]
+    assert len(variants) > 5000
+    for matcher in MATCHERS.values():
+        want = by_line(matcher, variants)
+        assert sum(w is not None for w in want) > 1000 or matcher is PLAN.markers
+        assert at_once(matcher, variants) == want
+
+
+@needs_hyperscan
+@pytest.mark.parametrize("kind", sorted(MATCHERS))
+def test_pages_that_must_be_folded_agree_too(kind: str) -> None:
+    # A page with a character whose fold is not one character (ß) is folded
+    # before the scan; others are scanned as they are.
+    matcher = MATCHERS[kind]
+    even = [line for line in LINES if folds_evenly(line)]
+    assert len(even) > 0.9 * len(LINES)
+    for page in (even, [*even, "Straße"]):
+        assert at_once(matcher, page) == by_line(matcher, page)
+
+
+def test_no_character_beyond_the_bmp_folds_into_it_or_unevenly() -> None:
+    # unfolded() and folds_evenly() only look at the BMP: this is why.
+    for code in range(0x10000, 0x110000):
+        folded = fold(chr(code))
+        assert len(folded) == 1 and (folded == chr(code) or ord(folded) >= 0x10000), hex(code)
 
 
 def test_without_hyperscan_every_line_is_tried() -> None:
