@@ -26,6 +26,7 @@ small and plain, the reference the tests compare the tallies with.
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -114,8 +115,8 @@ def learn_templates(
     matter), where a dictionary of Python tuples took about 200."""
     stack: list[TemplateTally] = []
     it = iter(items)
-    while batch := list(itertools.islice(it, TALLY_DOCS)):
-        stack.append(TemplateTally.of(batch))
+    while (tally := TemplateTally.of(itertools.islice(it, TALLY_DOCS))).doc_n.size:
+        stack.append(tally)
         while len(stack) > 1 and 2 * len(stack[-1].n) >= len(stack[-2].n):
             top = stack.pop()
             stack[-1] = TemplateTally.merge([stack[-1], top])
@@ -147,18 +148,18 @@ class TemplateTally:
 
     @classmethod
     def of(cls, items: Iterable[tuple[str, str]]) -> TemplateTally:
-        """Count ``(source, text)`` documents."""
-        srcs: list[int] = []
-        lines: list[int] = []
-        doc_srcs: list[int] = []
+        """Count ``(source, text)`` documents, streamed: the keys are kept in
+        typed arrays (8 bytes each), not lists of Python ints, and no
+        document is held after its keys are taken."""
+        srcs, lines, doc_srcs = array("Q"), array("Q"), array("Q")
         for source, text in items:
             s = source_key(source)
             keys = _line_keys(text)
             doc_srcs.append(s)
-            srcs.extend([s] * len(keys))
+            srcs.extend(itertools.repeat(s, len(keys)))
             lines.extend(keys)
-        src, line = np.array(srcs, dtype=_U64), np.array(lines, dtype=_U64)
-        doc_src = np.array(doc_srcs, dtype=_U64)
+        src, line = np.frombuffer(srcs, dtype=_U64), np.frombuffer(lines, dtype=_U64)
+        doc_src = np.frombuffer(doc_srcs, dtype=_U64)
         return cls._summed(src, line, np.ones(len(src), np.int32), doc_src, np.ones(len(doc_src), np.int64))
 
     @classmethod

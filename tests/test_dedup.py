@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,7 @@ def syndicated(lines: list[str]) -> list[str]:
     return ["Bridge To Close For Two Years", *body, "This article originally appeared on Reuters."]
 
 
-def run(texts: list[str], config: DedupConfig | None = None, metas: list[dict] | None = None) -> dict[int, dict]:
+def run(texts: list[str], config: DedupConfig | None = None, metas: list[dict] | None = None) -> Mapping[int, dict]:
     d = Deduper(config or DedupConfig())
     for i, text in enumerate(texts):
         d.add(i, f"doc{i}", text, (metas or [{}] * len(texts))[i])
@@ -280,3 +281,35 @@ def test_clusters_json_is_written_as_json_dumps_would(tmp_path: Path) -> None:
         data = {"clusters": [c.to_json() for c in sort_clusters(clusters)]}
         want = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         assert (tmp_path / "c.json").read_text(encoding="utf-8") == want
+
+
+def test_rows_grow_in_blocks_and_join_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner.dedup import _Rows
+
+    monkeypatch.setattr(_Rows, "BLOCK", 3)
+    rows = _Rows(2, np.uint32)
+    want = np.arange(20, dtype=np.uint32).reshape(10, 2)
+    for row in want:
+        rows.append(row)
+    assert len(rows.blocks) == 4
+    assert np.array_equal(rows.view(), want) and len(rows.blocks) == 1
+    more = want + 100
+    for row in more:
+        rows.append(row)
+    assert np.array_equal(rows.view(), np.concatenate([want, more]))
+
+
+def test_marks_are_a_mapping_of_each_marked_document() -> None:
+    d = Deduper(DedupConfig(n=3))
+    story = "The council voted on Monday to close the old bridge for repairs that will take at least two years."
+    for i, text in enumerate(
+        [story, "Other news about the harvest festival in the valley.", "LONDON - " + story, story]
+    ):
+        d.add(i, f"d{i}", text)
+    marks = d.finish()
+    assert sorted(marks) == [0, 2, 3] and len(marks) == 3 and 1 not in marks
+    assert marks[0] == {"dup_cluster": cluster_id("d0"), "dup_count": 2}
+    assert marks[3]["duplicate_of"] == "d0" and marks[3]["dup_jaccard"] == 1.0
+    assert marks.get(1, {}) == {}
+    with pytest.raises(KeyError):
+        marks[7]
