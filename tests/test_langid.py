@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from cleaner import Cleaner, Config, clean_text
+import functools
+from pathlib import Path
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner, Config, clean_text, langid
 from cleaner.langid import UNDETERMINED, detect_language
 
 EN = "Russia and China are not building a military alliance, President Vladimir Putin said on Sunday in Moscow."
@@ -36,3 +43,75 @@ def test_packs_follow_the_language() -> None:
     # "Anzeige" is German junk; on an English page the German pack does not apply
     assert clean_text(english, Config(heuristics=False)).removals == []
     assert Cleaner(Config(language="de", heuristics=False)).clean(english).removals[0].rule == "ADS201"
+
+
+# --- the array replica of langdetect's detection ----------------------------
+
+DEV_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "quality-dev" / "text"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_factory() -> Any:
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(langid.SEED)
+    return factory
+
+
+def reference(text: str) -> list[tuple[str, float]]:
+    """langdetect itself, with the trials and seed cleaner uses."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _reference_factory().create()
+    detector.n_trial = langid.N_TRIAL
+    detector.append(text)
+    try:
+        return [(p.lang, p.prob) for p in detector.get_probabilities()]
+    except LangDetectException:
+        return []
+
+
+def reference_ngrams(text: str) -> list[str]:
+    detector = _reference_factory().create()
+    detector.text = text
+    return list(detector._extract_ngrams())
+
+
+def sample_texts() -> list[str]:
+    texts = [EN, DE, FR, ES, "", " ", "a", "AB", "AbC DEF gHi", "https://example.org/x?y=1 mail me at a.b@c.org now"]
+    texts += [
+        "Привет МИР мир",
+        "日本語のテキストです。",
+        "مرحبا بالعالم",
+        "Tiếng Việt có dấu: Việt Nam",
+        "ŞİŞLİ İstanbul",
+    ]
+    for folder in (DEV_TEXT, SEEDS):
+        if folder.is_dir():
+            texts += [langid.sample(p.read_text(encoding="utf-8")) for p in sorted(folder.iterdir()) if p.is_file()]
+    return texts
+
+
+def test_replica_gives_langdetects_probabilities_exactly() -> None:
+    texts = sample_texts()
+    assert len(texts) > 100 or not DEV_TEXT.is_dir()
+    for text in texts:
+        assert langid._langdetect(text) == reference(text), text[:80]
+
+
+def test_replica_reads_the_same_ngrams() -> None:
+    profiles = langid._profiles()
+    words = list(_reference_factory().word_lang_prob_map)
+    for text in sample_texts():
+        text = profiles.text(text)
+        assert [words[r] for r in profiles.ngrams(text)] == reference_ngrams(text), text[:80]
+
+
+@settings(max_examples=300, deadline=None)
+@example("AÀ̀̀ẞ")  # langdetect counts Latin Extended Additional as not Latin
+@given(st.text(alphabet=st.sampled_from("aAbBzZ éÉßẞçÇıİ ,.!?'’-\t\n0123456789абвАБВ日本ıłŁ\u0301\u0300"), max_size=80))
+def test_replica_agrees_on_odd_text(text: str) -> None:
+    assert langid._langdetect(text) == reference(text)
