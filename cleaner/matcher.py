@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -234,16 +235,13 @@ def _whole_line(literals: Iterable[str]) -> str:
     return f"^(?:{'|'.join(alts)})[ :.]*$"
 
 
+@lru_cache(maxsize=1)
 def _other_digits() -> str:
     """A hyperscan class of every character Python's ``\\d`` matches but 0-9."""
-    codes = [c for c in range(0x80, 0x110000) if chr(c).isdecimal()]
-    ranges: list[list[int]] = []
-    for c in codes:
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    return "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges) + "]"
+    codes = np.r_[0x80:0xD800, 0xE000:0x110000].astype("<u4")  # all but ASCII and surrogates
+    beyond_ascii = codes.tobytes().decode("utf-32-le")
+    runs = [(int(codes[m.start()]), int(codes[m.end() - 1])) for m in re.finditer(r"\d+", beyond_ascii)]
+    return "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in runs) + "]"
 
 
 class _LiteralScan:
