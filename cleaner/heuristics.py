@@ -96,6 +96,75 @@ def repeated_lines(page: Page) -> list[Hit]:
     return hits
 
 
+#: A passage: a line of at least this many words ...
+PASSAGE_WORDS = 20
+#: ... on a page with a line of at least this many (a whole article run into
+#: one line, as a page's structured data carries it): pages without one
+#: are not read for it.
+FUSED_WORDS = 100
+#: Words per shingle, and the share of a passage's shingles found earlier
+#: on the page that make it a repeat.
+PASSAGE_SHINGLE = 5
+PASSAGE_COVERED = 0.8
+_WORD_RE = re.compile(r"\w+")
+_PARAGRAPHS = [
+    "The council met on Monday to discuss the old bridge, which has been closed to all traffic since the storm"
+    " in March damaged its supports.",
+    "Engineers told the meeting that repairs would take at least two years and cost far more than the city had"
+    " set aside for roads this year.",
+    "Residents asked for a ferry service in the meantime, and the mayor promised to look into the idea with the"
+    " county before the end of the month.",
+    "Shop owners on both sides of the river say they have lost customers since the closure, and some have"
+    " already cut their opening hours.",
+    "The council will meet again in two weeks to vote on the repair plan, and the public may attend that meeting"
+    " and speak.",
+]
+
+
+def _shingles(text: str) -> set[str]:
+    words = _WORD_RE.findall(_norm(text))
+    return {" ".join(words[k : k + PASSAGE_SHINGLE]) for k in range(len(words) - PASSAGE_SHINGLE + 1)}
+
+
+@heuristic(
+    "REP002",
+    "repeat",
+    "A long line whose text is already on the page, in other lines (the whole article run into one line"
+    " after its paragraphs, as the page's structured data carries it, or its paragraphs after that line),"
+    " repeats it: the later copy goes.",
+    removes=[
+        "\n".join(_PARAGRAPHS) + "\n- " + " ".join(_PARAGRAPHS),
+        " ".join(_PARAGRAPHS) + "\n- " + "\n- ".join(_PARAGRAPHS[:2]) + "\nThe vote is on Friday.\n- " + _PARAGRAPHS[2],
+    ],
+    keeps=[
+        "\n".join(_PARAGRAPHS)
+        + "\nAs one resident put it: "
+        + _PARAGRAPHS[0]
+        + " "
+        + _PARAGRAPHS[4].upper()
+        + " Nothing changed, because the money is not there and nobody wants to raise taxes in an election year, so"
+        " the bridge stays shut and we keep driving forty minutes around the lake every morning and every evening.",
+        "Short repeated lines are REP001's business, not this one's.\n" + " ".join(_PARAGRAPHS[:2]),
+    ],
+    layout=True,
+)
+def repeated_passages(page: Page) -> list[Hit]:
+    lines = [i for i in page.alive() if count_words(page.text(i)) >= 5]
+    if not any(count_words(page.text(i)) >= FUSED_WORDS for i in lines):
+        return []
+    seen: set[str] = set()
+    hits = []
+    for i in lines:
+        shingles = _shingles(page.text(i))
+        if count_words(page.text(i)) >= PASSAGE_WORDS and shingles:
+            covered = len(shingles & seen) / len(shingles)
+            if covered >= PASSAGE_COVERED:
+                hits.append(Hit(i, f"{covered:.0%} of its text is earlier on the page"))
+                continue
+        seen |= shingles
+    return hits
+
+
 # --- captions with credits fused on -----------------------------------------
 
 _CREDIT_MARK_RE = re.compile(
