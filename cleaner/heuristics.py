@@ -463,6 +463,77 @@ def item_lists(page: Page) -> list[Hit]:
     return hits
 
 
+#: What opens a comment section, more loosely than ``_COMMENT_HEADER_RE``
+#: (which must sit right above a thread): "Join the conversation", "View
+#: comments", "6 thoughts on ...", "Kommentare", ...
+_SECTION_HEADER_RE = re.compile(
+    r"^\W*(?:(?:\d[\d,.]*\s+)?(?:comments?|responses?|replies|thoughts on\b.{0,200}|kommentare?|commentaires?|comentarios?)"
+    r"|(?:top rated |latest |reader |all |recent )?(?:comments?|kommentare|commentaires|comentarios)(?:\s*\(\d+\))?"
+    r"|(?:leave|post|add|write|submit) (?:a|your) (?:comment|reply|response).{0,40}"
+    r"|join the (?:discussion|conversation)|(?:show|view|load|read|see) (?:all )?(?:\d+ )?comments"
+    r")\W*$",
+    re.IGNORECASE,
+)
+#: A line of comment metadata besides author lines and time stamps.
+_COMMENT_META_RE = re.compile(
+    r"^(?:reply|like|report|flag|log in to reply|rating:\s*\d+\s*votes?|\d+\s+(?:likes?|votes?|points|upvotes?|replies))\W*$",
+    re.IGNORECASE,
+)
+#: A comment section is cut to the end of the page only after this many
+#: words of prose (lines of 8 words or more), and when this many lines of
+#: comment metadata follow its header.
+SECTION_PROSE_BEFORE = 100
+SECTION_MIN_META = 2
+#: ... the first of them among the first lines after it (a "Comments" link
+#: in the middle of the article is followed by more article).
+SECTION_META_WITHIN = 6
+
+
+@heuristic(
+    "COMM010",
+    "comments",
+    "A comment section (a header such as '12 comments' or 'Join the conversation', then author lines, time stamps"
+    " or 'Reply' links) runs to the end of the page after the article: all of it goes, long comments included.",
+    removes=[
+        "The council voted on Monday to close the old bridge for two years while engineers repair its supports.\n"
+        "Residents will be able to use a ferry service, which the county has agreed to pay for until the work is done.\n"
+        "Shop owners on both sides of the river say they expect to lose customers, and some plan to cut their hours.\n"
+        "The council will meet again in two weeks to vote on the full repair plan and its budget for next year.\n"
+        "Engineers first found cracks in the supports in March, after the storm, and closed one lane at the time.\n"
+        "- Join the conversation\n- riverfan\n- 2 days ago\n"
+        "- I have lived here for thirty years and this bridge has always been a mess. Two years is optimistic, and"
+        " the ferry will be packed every morning, mark my words. The council should have fixed it a decade ago when"
+        " the first cracks showed up and everyone in town could see them from the water.\n"
+        "- Reply\n- mgreen\n- 1 day ago\n- Agreed.",
+    ],
+    keeps=[
+        "The council voted on Monday to close the old bridge for two years while engineers repair its supports.\n"
+        "Comments\nResidents had 30 days to send comments on the plan, and more than 400 did, most of them opposed.\n"
+        "One wrote that the ferry would be packed every morning. The council said it had read every letter.",
+        "Comments\n2 days ago\nReply\nThe council voted on Monday to close the old bridge for two years while"
+        " engineers repair its supports, and residents will be able to use a ferry service paid for by the county.",
+    ],
+    layout=True,
+)
+def comment_section(page: Page) -> list[Hit]:
+    prose = 0
+    for i in range(len(page)):
+        text = page.text(i).strip()
+        if prose >= SECTION_PROSE_BEFORE and _SECTION_HEADER_RE.match(text):
+            after = [j for j in range(i + 1, len(page)) if page.text(j).strip()]
+            meta = [
+                k
+                for k, j in enumerate(after)
+                if _item_marker(page.text(j)) or _COMMENT_META_RE.match(page.text(j).strip())
+            ]
+            if len(meta) >= SECTION_MIN_META and meta[0] < SECTION_META_WITHIN:
+                return [Hit(j, f"in the comment section from line {i + 1}") for j in [i, *after] if page.is_alive(j)]
+        n = count_words(text)
+        if n >= 8:
+            prose += n
+    return []
+
+
 # --- teaser blocks ----------------------------------------------------------
 
 TEASER_MIN_RUN = 3
