@@ -608,6 +608,8 @@ PROSE_MIN_WORDS = 8
 #: What a non-prose line costs a run of content (prose lines are worth their
 #: word count): a run survives a short menu, not a long one.
 NON_PROSE_COST = 20
+#: What a line a rule already took out costs the run it is in.
+DEAD_LINE_COST = 5
 #: A short sentence (4+ words) is worth this much.
 SHORT_SENTENCE_VALUE = 2
 #: Runs worth at least this share of the best run are kept too (articles
@@ -630,16 +632,25 @@ def _line_value(text: str) -> int:
 def content_runs(page: Page) -> list[tuple[int, int, int]]:
     """The page's runs of content as ``(value, first, last)`` line indices.
 
-    Walking the lines, prose adds its words and other lines cost
-    ``NON_PROSE_COST``; a run ends where its running total drops to zero,
+    Walking the lines, prose adds its words, other lines cost
+    ``NON_PROSE_COST`` and lines a rule already took out ``DEAD_LINE_COST``
+    (a row of share buttons still parts the article from the author's bio
+    under it); a run ends where its running total drops to zero,
     and it spans from its start to the line where its total peaked (the
     block-fusion idea of Kohlschütter et al., on lines)."""
     runs = []
     start: int | None = None
     total = best = 0
     best_end = -1
+    prev = -1
     for i, text in page.iter_alive():
-        if start is None:
+        if start is not None:
+            # Lines a rule took out between two alive lines still part them.
+            total -= DEAD_LINE_COST * sum(1 for j in range(prev + 1, i) if page.text(j).strip())
+        prev = i
+        if start is None or total <= 0:
+            if start is not None and best_end >= 0:
+                runs.append((best, start, best_end))
             start, total, best, best_end = i, 0, 0, -1
         total += _line_value(text)
         if total > best:
