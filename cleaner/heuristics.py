@@ -165,6 +165,57 @@ def repeated_passages(page: Page) -> list[Hit]:
     return hits
 
 
+# --- tag clouds and indexes --------------------------------------------------
+
+#: A line of at least this many items (comma- or bar-separated, else words) ...
+SORTED_MIN_ITEMS = 10
+#: ... in alphabetical order but for this share of neighbouring pairs is an
+#: index or a tag cloud: ten words of prose fall in order by chance about
+#: once in three thousand lines.
+SORTED_SHARE = 0.9
+_ITEM_SEP_RE = re.compile(r"[,|·•]")
+_SENTENCE_INSIDE_RE = re.compile(r"[.!?]\s+\S")
+
+
+def _items(text: str) -> list[str]:
+    if len(_ITEM_SEP_RE.findall(text)) >= 4:
+        return [p.strip().casefold() for p in _ITEM_SEP_RE.split(text) if p.strip()]
+    return [w.casefold() for w in _WORD_RE.findall(text) if not w.isdigit()]
+
+
+@heuristic(
+    "TAGS001",
+    "nav",
+    "A long line whose items (tags, keywords, letters) run in alphabetical order, and that is not a sentence, is a tag"
+    " cloud or an index, not prose.",
+    removes=[
+        "adote um amigo agua alerta ambiente amizade atendimento atirador bem-estar biblioteca caminhada campanha"
+        " capacitacao capacitação carnaval civil cmdca comunicado comunicação concreto concurso conselheiros conselho"
+        " contação cultura curso cursos dança defesa civil dia edital educacao empossados encerramento enchentes"
+        " entrega entulho escola espaços esportivos evento eventos exposição facultativo feira festa fgts fme forum",
+        "calendario stock car 2018, stock car brasil, stock car cascavel, stock car corrida milhão, stock car interlagos,"
+        " stock car santa cruz do sul, stock car taruma, stock car Velo Città, stock car velopark, stock-car londrina",
+        "Stocks: A | B | C | D | E | F | G | H | I | J | K | L | M | N | O | P | Q | R | S | T | U | V | W | X | Y | Z",
+    ],
+    keeps=[
+        "Aides bring impeachment inquiry directly into the White House, and the president says he is not worried.",
+        "A big cat dozed; every fox growled, hungry in July, keeping lambs more nervous on pastures quietly.",
+        "Apples, bananas, cherries and dates are all in season, the growers said on Monday after the harvest began.",
+    ],
+)
+def sorted_items(page: Page) -> list[Hit]:
+    hits = []
+    for i, text in page.iter_alive():
+        items = _items(text)
+        stripped = text.strip()
+        if len(items) < SORTED_MIN_ITEMS or _SENTENCE_INSIDE_RE.search(stripped) or is_sentence(stripped):
+            continue
+        ordered = sum(a <= b for a, b in pairwise(items)) / (len(items) - 1)
+        if ordered >= SORTED_SHARE:
+            hits.append(Hit(i, f"{len(items)} items, {ordered:.0%} in alphabetical order"))
+    return hits
+
+
 # --- captions with credits fused on -----------------------------------------
 
 _CREDIT_MARK_RE = re.compile(
