@@ -9,6 +9,7 @@ after the rule packs, in registry order, and see what the packs removed.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -102,6 +103,9 @@ PASSAGE_WORDS = 20
 #: one line, as a page's structured data carries it): pages without one
 #: are not read for it.
 FUSED_WORDS = 100
+#: Such a line is read only if its first this many characters are on the
+#: page twice (a copy starts where the article does).
+FUSED_START_CHARS = 60
 #: Words per shingle, and the share of a passage's shingles found earlier
 #: on the page that make it a repeat.
 PASSAGE_SHINGLE = 5
@@ -149,9 +153,19 @@ def _shingles(text: str) -> set[str]:
     layout=True,
 )
 def repeated_passages(page: Page) -> list[Hit]:
-    lines = [i for i in page.alive() if count_words(page.text(i)) >= 5]
-    if not any(count_words(page.text(i)) >= FUSED_WORDS for i in lines):
+    # Read only when a line of FUSED_WORDS words (at least twice as many
+    # characters) starts with text found elsewhere on the page too, or has
+    # another line's start inside it.
+    long = [" ".join(t.split()) for _, t in page.iter_alive() if len(t) >= 2 * FUSED_WORDS]
+    long = [t for t in long if count_words(t) >= FUSED_WORDS]
+    if not long:
         return []
+    texts = [" ".join(t.split()) for _, t in page.iter_alive()]
+    joined = " ".join(texts)
+    starts = [t[:FUSED_START_CHARS] for t in texts if len(t) >= FUSED_START_CHARS]
+    if not any(joined.count(t[:FUSED_START_CHARS]) >= 2 or any(s in t[1:] for s in starts) for t in long):
+        return []
+    lines = [i for i in page.alive() if count_words(page.text(i)) >= 5]
     seen: set[str] = set()
     hits = []
     for i in lines:
@@ -206,9 +220,14 @@ def _items(text: str) -> list[str]:
 def sorted_items(page: Page) -> list[Hit]:
     hits = []
     for i, text in page.iter_alive():
-        items = _items(text)
         stripped = text.strip()
-        if len(items) < SORTED_MIN_ITEMS or _SENTENCE_INSIDE_RE.search(stripped) or is_sentence(stripped):
+        # Ten items need nine spaces or four separators; sentences are out first.
+        if stripped.count(" ") < SORTED_MIN_ITEMS - 1 and len(_ITEM_SEP_RE.findall(stripped)) < 4:
+            continue
+        if is_sentence(stripped) or _SENTENCE_INSIDE_RE.search(stripped):
+            continue
+        items = _items(stripped)
+        if len(items) < SORTED_MIN_ITEMS:
             continue
         ordered = sum(a <= b for a, b in pairwise(items)) / (len(items) - 1)
         if ordered >= SORTED_SHARE:
@@ -525,6 +544,8 @@ _SECTION_HEADER_RE = re.compile(
     r")\W*$",
     re.IGNORECASE,
 )
+#: One of these is in every line ``_SECTION_HEADER_RE`` matches (lower case).
+_SECTION_WORDS = ("comment", "respons", "repl", "thought", "conversation", "discussion", "kommentar", "comentario")
 #: A line of comment metadata besides author lines and time stamps.
 _COMMENT_META_RE = re.compile(
     r"^(?:reply|like|report|flag|log in to reply|rating:\s*\d+\s*votes?|\d+\s+(?:likes?|votes?|points|upvotes?|replies))\W*$",
@@ -567,21 +588,33 @@ SECTION_META_WITHIN = 6
     layout=True,
 )
 def comment_section(page: Page) -> list[Hit]:
-    prose = 0
-    for i in range(len(page)):
-        text = page.text(i).strip()
-        if prose >= SECTION_PROSE_BEFORE and _SECTION_HEADER_RE.match(text):
-            after = [j for j in range(i + 1, len(page)) if page.text(j).strip()]
-            meta = [
-                k
-                for k, j in enumerate(after)
-                if _item_marker(page.text(j)) or _COMMENT_META_RE.match(page.text(j).strip())
-            ]
-            if len(meta) >= SECTION_MIN_META and meta[0] < SECTION_META_WITHIN:
-                return [Hit(j, f"in the comment section from line {i + 1}") for j in [i, *after] if page.is_alive(j)]
-        n = count_words(text)
-        if n >= 8:
-            prose += n
+    texts = [page.text(i).strip() for i in range(len(page))]
+    # Every header has one of these words: only such short lines are tried.
+    if not any(w in "\n".join(texts).lower() for w in _SECTION_WORDS):
+        return []
+    heads = [
+        i
+        for i, t in enumerate(texts)
+        if len(t) <= 300 and any(w in t.lower() for w in _SECTION_WORDS) and _SECTION_HEADER_RE.match(t)
+    ]
+    prose, counted = 0, 0
+    for i in heads:
+        for t in texts[counted:i]:
+            n = count_words(t)
+            if n >= 8:
+                prose += n
+        counted = i
+        if prose < SECTION_PROSE_BEFORE:
+            continue
+        after = [j for j in range(i + 1, len(page)) if texts[j]]
+        meta = (k for k, j in enumerate(after) if _item_marker(texts[j]) or _COMMENT_META_RE.match(texts[j]))
+        first = next(meta, None)
+        if (
+            first is not None
+            and first < SECTION_META_WITHIN
+            and sum(1 for _ in itertools.islice(meta, SECTION_MIN_META - 1)) == SECTION_MIN_META - 1
+        ):
+            return [Hit(j, f"in the comment section from line {i + 1}") for j in [i, *after] if page.is_alive(j)]
     return []
 
 

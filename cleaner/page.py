@@ -109,6 +109,7 @@ class Page:
         self.dropped: list[str | None] = [None] * len(lines)
         self.removals: list[Removal] = []
         self._alive: list[int] | None = None  # alive(), until a line changes
+        self._blank = [not t.strip() for t in lines]
 
     @classmethod
     def from_text(cls, text: str) -> Page:
@@ -121,17 +122,23 @@ class Page:
         return self._texts[i]
 
     def is_alive(self, i: int) -> bool:
-        return self.dropped[i] is None and bool(self._texts[i].strip())
+        return self.dropped[i] is None and not self._blank[i]
 
     def alive(self) -> list[int]:
         """Indices of the lines still in the output that are not blank."""
+        return list(self._alive_lines())
+
+    def _alive_lines(self) -> list[int]:
         if self._alive is None:
-            self._alive = [i for i in range(len(self.originals)) if self.is_alive(i)]
-        return list(self._alive)
+            self._alive = [
+                i for i, (rule, blank) in enumerate(zip(self.dropped, self._blank, strict=True)) if rule is None and not blank
+            ]
+        return self._alive
 
     def iter_alive(self) -> Iterator[tuple[int, str]]:
-        for i in self.alive():
-            yield i, self._texts[i]
+        texts = self._texts
+        for i in self._alive_lines():
+            yield i, texts[i]
 
     def drop(self, i: int, rule: str, detail: str | None = None) -> None:
         if self.dropped[i] is not None:
@@ -169,6 +176,7 @@ class Page:
         self._kept_chars[i] = kept[:start] + kept[end:]
         self._alive = None
         self._texts[i] = "".join(self.originals[i][k] for k in self._kept_chars[i])
+        self._blank[i] = not self._texts[i].strip()
         if not _WORD_RE.search(self._texts[i]):
             self.drop(i, rule, detail)
 
