@@ -103,9 +103,6 @@ PASSAGE_WORDS = 20
 #: one line, as a page's structured data carries it): pages without one
 #: are not read for it.
 FUSED_WORDS = 100
-#: Such a line is read only if its first this many characters are on the
-#: page twice (a copy starts where the article does).
-FUSED_START_CHARS = 60
 #: Words per shingle, and the share of a passage's shingles found earlier
 #: on the page that make it a repeat.
 PASSAGE_SHINGLE = 5
@@ -153,17 +150,9 @@ def _shingles(text: str) -> set[str]:
     layout=True,
 )
 def repeated_passages(page: Page) -> list[Hit]:
-    # Read only when a line of FUSED_WORDS words (at least twice as many
-    # characters) starts with text found elsewhere on the page too, or has
-    # another line's start inside it.
-    long = [" ".join(t.split()) for _, t in page.iter_alive() if len(t) >= 2 * FUSED_WORDS]
-    long = [t for t in long if count_words(t) >= FUSED_WORDS]
-    if not long:
-        return []
-    texts = [" ".join(t.split()) for _, t in page.iter_alive()]
-    joined = " ".join(texts)
-    starts = [t[:FUSED_START_CHARS] for t in texts if len(t) >= FUSED_START_CHARS]
-    if not any(joined.count(t[:FUSED_START_CHARS]) >= 2 or any(s in t[1:] for s in starts) for t in long):
+    # Read only on a page with a line of FUSED_WORDS words (at least twice
+    # as many characters).
+    if not any(len(t) >= 2 * FUSED_WORDS and count_words(t) >= FUSED_WORDS for _, t in page.iter_alive()):
         return []
     lines = [i for i in page.alive() if count_words(page.text(i)) >= 5]
     seen: set[str] = set()

@@ -131,7 +131,9 @@ class Page:
     def _alive_lines(self) -> list[int]:
         if self._alive is None:
             self._alive = [
-                i for i, (rule, blank) in enumerate(zip(self.dropped, self._blank, strict=True)) if rule is None and not blank
+                i
+                for i, (rule, blank) in enumerate(zip(self.dropped, self._blank, strict=True))
+                if rule is None and not blank
             ]
         return self._alive
 
