@@ -63,7 +63,9 @@ def heuristic(
 
 
 def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().split())
 
 
 # --- repeated lines ---------------------------------------------------------
@@ -336,6 +338,7 @@ _STAMP_RE = re.compile(
     rf")(?:[\s,|@-]*(?:at\s+)?{_CLOCK})?(?:\s*[|·•,-]?\s*[\w ]{{0,20}})?$",
     re.IGNORECASE,
 )
+_ANY_DIGIT_RE = re.compile(r"\d")
 #: An item's by-line ("By REUTERS", "By Jane Doe").
 _ITEM_BYLINE_RE = re.compile(r"^(?:by|von|por|par|di)\s+\S.{0,60}$", re.IGNORECASE)
 #: What opens a comment section ("34 responses to ...", "[ 167 comments ]").
@@ -368,9 +371,13 @@ def _item_marker(text: str) -> str | None:
     n = count_words(stripped)
     if n > 20:
         return None
-    if _COMMENT_AUTHOR_RE.match(stripped):
+    # Cheap tests first: an author line ends with a colon or said/says/wrote,
+    # every time stamp has a digit.
+    if (
+        stripped.endswith(":") or stripped[-5:].lower().endswith(("said", "says", "wrote"))
+    ) and _COMMENT_AUTHOR_RE.match(stripped):
         return "comment"
-    if _STAMP_RE.match(stripped):
+    if _ANY_DIGIT_RE.search(stripped) and _STAMP_RE.match(stripped):
         return "stamp"
     if n <= 6 and _ITEM_BYLINE_RE.match(stripped):
         return "byline"
