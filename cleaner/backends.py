@@ -28,10 +28,11 @@ from typing import Any
 import numpy as np
 
 from cleaner import dask_corpus, lsh, template
+from cleaner.batching import batches
 from cleaner.clean import Cleaner
 from cleaner.doc import Doc
 from cleaner.errors import CleanerError, UsageError
-from cleaner.runner import CHUNK_DOCS, IN_FLIGHT_PER_WORKER, DocResult, Processor, RunSpec, _chunks, process_stream
+from cleaner.runner import CHUNK_DOCS, IN_FLIGHT_PER_WORKER, DocResult, Processor, RunSpec, process_stream
 from cleaner.template import Templates
 
 BACKENDS = ("local", "dask")
@@ -134,7 +135,7 @@ def dask_process_stream(docs: Iterable[Doc], spec: RunSpec, client: Any, window:
     template lines) goes to every worker once, not with every chunk."""
     in_flight: deque[Any] = deque()
     shared = client.scatter(spec, broadcast=True, hash=False)
-    for chunk in _chunks(docs, CHUNK_DOCS):
+    for chunk in batches(docs, CHUNK_DOCS):
         in_flight.append(client.submit(process_chunk, shared, chunk, pure=False))
         if len(in_flight) >= window:
             yield from _take(in_flight.popleft())

@@ -27,11 +27,12 @@ import functools
 import itertools
 import operator
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
+from cleaner.batching import batches
 from cleaner.lsh import band_rows, grouped_candidates, merge_pairs
 from cleaner.template import Templates, TemplateTally
 
@@ -41,8 +42,6 @@ TEMPLATE_DOCS = 2000
 SIGNATURE_ROWS = 20_000
 #: Partial results one task of a tree reduction merges.
 FAN_IN = 8
-
-T = TypeVar("T")
 
 
 def learn_templates(
@@ -54,7 +53,7 @@ def learn_templates(
 
     tree = _Tree(client, _merge_tallies)
     counting: deque[Any] = deque()
-    for part in _batches(items, TEMPLATE_DOCS):
+    for part in batches(items, TEMPLATE_DOCS):
         future = client.submit(TemplateTally.of, part, pure=False)
         tree.push(future)
         counting.append(future)
@@ -116,12 +115,6 @@ class _Tree:
                 self.client.submit(self.merge, *rest[k : k + FAN_IN], pure=False) for k in range(0, len(rest), FAN_IN)
             ]
         return rest[0] if rest else None
-
-
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
 
 
 # --- on the workers ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleaner.batching import batches
 from cleaner.clean import Cleaner
 from cleaner.config import Config
 from cleaner.doc import Doc
@@ -166,23 +167,12 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _chunks(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
-    chunk: list[Doc] = []
-    for doc in docs:
-        chunk.append(doc)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def process_stream(
     docs: Iterable[Doc], spec: RunSpec, workers: int = 1, cleaner: Cleaner | None = None
 ) -> Iterator[DocResult]:
     """Process documents on ``workers`` processes (1: in this one), yielding
     the results in input order."""
-    chunks = _chunks(docs, CHUNK_DOCS)
+    chunks = batches(docs, CHUNK_DOCS)
     # Small inputs never pay for starting processes: the pool starts only
     # once more chunks are waiting than one process would take at a time.
     head = list(itertools.islice(chunks, workers * IN_FLIGHT_PER_WORKER)) if workers > 1 else []
