@@ -14,7 +14,7 @@ It then runs ``cleaner clean CORPUS -o OUT.jsonl`` in a subprocess (JSONL in,
 JSONL out, dedup on in flag mode, default workers: all cores) and prints
 per size: wall time, docs/s, MB/s, the peak RSS of the largest single
 process of the run (from wait4, as /usr/bin/time -v reports it), the peak
-total RSS of the run's process tree (sampled every 0.2 s with psutil, when
+total RSS of the run's process tree (sampled every second with psutil, when
 installed), and the cost per document relative to the first size (1.00
 means linear growth).
 
@@ -129,7 +129,7 @@ class Run:
 class TreeSampler(threading.Thread):
     """Peak total RSS of a process and all its descendants, sampled."""
 
-    def __init__(self, pid: int, every: float = 0.2) -> None:
+    def __init__(self, pid: int, every: float = 1.0) -> None:
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.peak = 0
