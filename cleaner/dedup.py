@@ -373,6 +373,8 @@ class Marks(Mapping[int, dict[str, Any]]):
         self._where = np.array(where, dtype=np.int32).reshape(-1, 2)[order]
 
     def __getitem__(self, index: int) -> dict[str, Any]:
+        if not isinstance(index, int):
+            raise KeyError(index)
         at = int(np.searchsorted(self._doc, index))
         if at == len(self._doc) or self._doc[at] != index:
             raise KeyError(index)

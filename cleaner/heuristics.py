@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from cleaner.page import Hit, Page, count_words, is_prose, is_sentence
+from cleaner.prefilter import fold
 
 HeuristicFn = Callable[[Page], list[Hit]]
 
@@ -152,9 +153,9 @@ def _shingles(text: str) -> set[str]:
     layout=True,
 )
 def repeated_passages(page: Page) -> list[Hit]:
-    # Read only on a page with a line of FUSED_WORDS words (at least twice
-    # as many characters).
-    if not any(len(t) >= 2 * FUSED_WORDS and count_words(t) >= FUSED_WORDS for _, t in page.iter_alive()):
+    # Read only on a page with a line of FUSED_WORDS words (a word takes a
+    # character at least).
+    if not any(len(t) >= FUSED_WORDS and count_words(t) >= FUSED_WORDS for _, t in page.iter_alive()):
         return []
     lines = [i for i in page.alive() if count_words(page.text(i)) >= 5]
     seen: set[str] = set()
@@ -212,10 +213,8 @@ def sorted_items(page: Page) -> list[Hit]:
     hits = []
     for i, text in page.iter_alive():
         stripped = text.strip()
-        # Ten items need nine spaces or four separators; sentences are out first.
-        if stripped.count(" ") < SORTED_MIN_ITEMS - 1 and len(_ITEM_SEP_RE.findall(stripped)) < 4:
-            continue
-        if is_sentence(stripped) or _SENTENCE_INSIDE_RE.search(stripped):
+        # Ten items take at least 19 characters; sentences are out first.
+        if len(stripped) < 2 * SORTED_MIN_ITEMS - 1 or is_sentence(stripped) or _SENTENCE_INSIDE_RE.search(stripped):
             continue
         items = _items(stripped)
         if len(items) < SORTED_MIN_ITEMS:
@@ -373,9 +372,9 @@ def _item_marker(text: str) -> str | None:
         return None
     # Cheap tests first: an author line ends with a colon or said/says/wrote,
     # every time stamp has a digit.
-    if (
-        stripped.endswith(":") or stripped[-5:].lower().endswith(("said", "says", "wrote"))
-    ) and _COMMENT_AUTHOR_RE.match(stripped):
+    if (stripped.endswith(":") or fold(stripped[-6:]).endswith(("said", "says", "wrote"))) and _COMMENT_AUTHOR_RE.match(
+        stripped
+    ):
         return "comment"
     if _ANY_DIGIT_RE.search(stripped) and _STAMP_RE.match(stripped):
         return "stamp"
@@ -585,13 +584,12 @@ SECTION_META_WITHIN = 6
 )
 def comment_section(page: Page) -> list[Hit]:
     texts = [page.text(i).strip() for i in range(len(page))]
-    # Every header has one of these words: only such short lines are tried.
-    if not any(w in "\n".join(texts).lower() for w in _SECTION_WORDS):
+    # Every header has one of these words (folded as re.IGNORECASE folds):
+    # only lines with one are tried.
+    if not any(w in fold("\n".join(texts)) for w in _SECTION_WORDS):
         return []
     heads = [
-        i
-        for i, t in enumerate(texts)
-        if len(t) <= 300 and any(w in t.lower() for w in _SECTION_WORDS) and _SECTION_HEADER_RE.match(t)
+        i for i, t in enumerate(texts) if any(w in fold(t) for w in _SECTION_WORDS) and _SECTION_HEADER_RE.match(t)
     ]
     prose, counted = 0, 0
     for i in heads:

@@ -151,7 +151,8 @@ class _Profiles:
         if not text:
             return []
         padded = " " + text
-        cps = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        # surrogatepass: a lone surrogate is a code point like any other to langdetect.
+        cps = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
         upper = np.fromiter(map(str.isupper, padded), dtype=bool, count=len(padded))
         ch, prev = cps[1:], cps[:-1]
         before = np.concatenate([[_SPACE], cps[:-2]])

@@ -313,7 +313,8 @@ class _LiteralScan:
     def first_matches(self, texts: Sequence[str], rules: Sequence[Rule]) -> list[Rule | None]:
         """The first rule for each of ``texts`` (stripped lines)."""
         joined = "\n".join(texts)
-        data = _scanned(joined).encode("utf-8")
+        # A lone surrogate cannot be UTF-8: "?" stands in (no literal needs a surrogate).
+        data = _scanned(joined).encode("utf-8", "replace")
         hits: list[int] = []
 
         def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: object) -> None:

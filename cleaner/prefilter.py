@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 try:  # CPython 3.11+
@@ -82,25 +82,33 @@ def fold(text: str) -> str:
     return text.translate(_FOLD) if _FOLD_RE.search(text) else text
 
 
-@lru_cache(maxsize=1)
-def _bmp_folds() -> tuple[dict[str, str], re.Pattern[str]]:
-    """For the Basic Multilingual Plane, beyond ASCII: the characters whose
-    fold is a given single character, and a regex for those whose fold is
-    not one character (ß, ligatures, ...) or that fold may merge with the
-    character before (a combining dot above). No character beyond the BMP
-    folds into it or to more than one character (a test checks)."""
+@cache
+def _folds_into(plane: int) -> dict[str, str]:
+    """For the characters of one Unicode plane (ASCII aside): the
+    characters whose fold is a given single character. Characters fold
+    within their plane (a test checks), so a plane is read only when a
+    literal has a character of it."""
     into: dict[str, str] = {}
-    uneven = ["\u0307"]
-    for code in range(0x80, 0x10000):
+    for code in range(max(0x80, plane << 16), (plane + 1) << 16):
         if 0xD800 <= code < 0xE000:
             continue
         ch = chr(code)
         folded = fold(ch)
-        if len(folded) != 1:
-            uneven.append(ch)
-        elif folded != ch:
+        if len(folded) == 1 and folded != ch:
             into[folded] = into.get(folded, "") + ch
-    return into, re.compile("[" + re.escape("".join(uneven)) + "]")
+    return into
+
+
+@lru_cache(maxsize=1)
+def _uneven_re() -> re.Pattern[str]:
+    """The characters whose fold is not one character (ß, ligatures, ...),
+    and the combining dot above that fold may merge with the i before it:
+    all in the BMP (a test checks)."""
+    uneven = ["\u0307"]
+    for code in range(0x80, 0x10000):
+        if not 0xD800 <= code < 0xE000 and len(fold(chr(code))) != 1:
+            uneven.append(chr(code))
+    return re.compile("[" + re.escape("".join(uneven)) + "]")
 
 
 def unfolded(ch: str) -> str:
@@ -111,7 +119,7 @@ def unfolded(ch: str) -> str:
     >>> unfolded("k") == "k\u212a", unfolded("é")
     (True, 'éÉ')
     """
-    return ch + _bmp_folds()[0].get(ch, "")
+    return ch + _folds_into(ord(ch) >> 16).get(ch, "")
 
 
 def folds_evenly(text: str) -> bool:
@@ -122,7 +130,7 @@ def folds_evenly(text: str) -> bool:
     >>> folds_evenly("Le Café"), folds_evenly("Straße")
     (True, False)
     """
-    return text.isascii() or not _bmp_folds()[1].search(text)
+    return text.isascii() or not _uneven_re().search(text)
 
 
 Alternatives = frozenset[str]

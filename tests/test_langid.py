@@ -115,3 +115,8 @@ def test_replica_reads_the_same_ngrams() -> None:
 @given(st.text(alphabet=st.sampled_from("aAbBzZ éÉßẞçÇıİ ,.!?'’-\t\n0123456789абвАБВ日本ıłŁ\u0301\u0300"), max_size=80))
 def test_replica_agrees_on_odd_text(text: str) -> None:
     assert langid._langdetect(text) == reference(text)
+
+
+def test_replica_takes_lone_surrogates_as_langdetect_does() -> None:
+    text = "The mayor said \ud83d today that the bridge would close for two years, to the dismay of residents."
+    assert langid._langdetect(text) == reference(text)

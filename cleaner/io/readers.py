@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterator
@@ -193,12 +194,48 @@ def _jsonl_record(raw: bytes, where: str, fields: Fields) -> Doc:
         return rejected(where, f"not valid JSON ({exc.msg} at column {exc.colno})", raw)
     if not isinstance(record, dict):
         return rejected(where, f"expected a JSON object, got {type(record).__name__}", raw)
+    if "\\u" in line:
+        # A lone surrogate escape ("\ud83d" without its pair) cannot be
+        # written as UTF-8: it becomes U+FFFD and the record is flagged.
+        record, replaced = _without_lone_surrogates(record)
+        if replaced:
+            flags = [*flags, LONE_SURROGATES]
     try:
         doc = record_to_doc(record, where, fields)
     except InputError as exc:
         return rejected(where, str(exc).removeprefix(f"{where}: "), raw)
     doc.flags = [*doc.flags, *flags]
     return doc
+
+
+#: Flag of a record whose strings had lone surrogate escapes, now U+FFFD.
+LONE_SURROGATES = "lone_surrogates_replaced"
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> tuple[Any, bool]:
+    """``value`` (parsed JSON) with every surrogate code point in its
+    strings and keys replaced by U+FFFD, and whether there was one. (A pair
+    of escapes for one character is already that character.)
+
+    >>> _without_lone_surrogates({"t": ["a\\ud83db", "ok"]})
+    ({'t': ['a�b', 'ok']}, True)
+    """
+    if isinstance(value, str):
+        fixed = _SURROGATE_RE.sub("\ufffd", value)
+        return fixed, fixed != value
+    if isinstance(value, list):
+        items = [_without_lone_surrogates(v) for v in value]
+        return [v for v, _ in items], any(c for _, c in items)
+    if isinstance(value, dict):
+        out, changed = {}, False
+        for k, v in value.items():
+            k2, c1 = _without_lone_surrogates(k)
+            v2, c2 = _without_lone_surrogates(v)
+            out[k2] = v2
+            changed = changed or c1 or c2
+        return out, changed
+    return value, False
 
 
 def _read_parquet(path: str, fields: Fields) -> Iterator[Doc]:
