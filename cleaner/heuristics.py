@@ -586,10 +586,14 @@ def comment_section(page: Page) -> list[Hit]:
     texts = [page.text(i).strip() for i in range(len(page))]
     # Every header has one of these words (folded as re.IGNORECASE folds):
     # only lines with one are tried.
-    if not any(w in fold("\n".join(texts)) for w in _SECTION_WORDS):
+    folded = fold("\n".join(texts))
+    if not any(w in folded for w in _SECTION_WORDS):
         return []
+    # fold keeps the line breaks: one folded line per line.
     heads = [
-        i for i, t in enumerate(texts) if any(w in fold(t) for w in _SECTION_WORDS) and _SECTION_HEADER_RE.match(t)
+        i
+        for i, f in enumerate(folded.split("\n"))
+        if any(w in f for w in _SECTION_WORDS) and _SECTION_HEADER_RE.match(texts[i])
     ]
     prose, counted = 0, 0
     for i in heads:
