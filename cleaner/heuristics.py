@@ -157,12 +157,14 @@ def repeated_passages(page: Page) -> list[Hit]:
     # character at least).
     if not any(len(t) >= FUSED_WORDS and count_words(t) >= FUSED_WORDS for _, t in page.iter_alive()):
         return []
-    lines = [i for i in page.alive() if count_words(page.text(i)) >= 5]
+    words = [(i, count_words(t)) for i, t in page.iter_alive()]
     seen: set[str] = set()
     hits = []
-    for i in lines:
+    for i, n in words:
+        if n < 5:
+            continue
         shingles = _shingles(page.text(i))
-        if count_words(page.text(i)) >= PASSAGE_WORDS and shingles:
+        if n >= PASSAGE_WORDS and shingles:
             covered = len(shingles & seen) / len(shingles)
             if covered >= PASSAGE_COVERED:
                 hits.append(Hit(i, f"{covered:.0%} of its text is earlier on the page"))

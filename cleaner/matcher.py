@@ -87,6 +87,12 @@ def _branch(rule: Rule) -> str | None:
     return body
 
 
+def _branch_rule(m: re.Match[str]) -> int:
+    """The rule index of the branch (``r<n>``) that matched in a joined alternation."""
+    name = m.lastgroup or next(k for k, v in m.groupdict().items() if v is not None)
+    return int(name[1:])
+
+
 class LineMatcher:
     """The first matching ``drop-line`` rule for a line, in one pass."""
 
@@ -146,8 +152,7 @@ class LineMatcher:
         if self._combined is not None:
             m = self._combined.fullmatch(text)
             if m:
-                name = m.lastgroup or next(k for k, v in m.groupdict().items() if v is not None)
-                best = min(best, int(name[1:]))
+                best = min(best, _branch_rule(m))
         for n in self._alone:
             if n >= best:
                 break
@@ -370,8 +375,7 @@ class _LiteralScan:
                 if joint is not None:
                     m = joint.fullmatch(text)
                     if m is not None:
-                        name = m.lastgroup or next(k for k, v in m.groupdict().items() if v is not None)
-                        best = min(best, self.always_at[int(name[1:])])
+                        best = min(best, self.always_at[_branch_rule(m)])
                 else:
                     hit = always(text)
                     if hit is not None:
