@@ -313,3 +313,20 @@ def test_html_input_never_touches_the_network(
     record = {"id": "n", "html": page, "url": "https://example.org/story"}
     out, _, acc = clean_jsonl(tmp_path, capsys, json.dumps(record).encode() + b"\n")
     assert out[0]["text"] == ARTICLE and acc["written"] == 1
+
+
+def test_lone_surrogate_escapes_become_replacement_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "\ud83d" without its pair parses, but cannot be written as UTF-8: the
+    # record is kept with U+FFFD and a flag, not a crash of the whole run.
+    raw = (
+        b'{"id": "a", "text": "The mayor said \\ud83d today that the bridge would close for two years."}\n'
+        b'{"id": "b", "text": "A pair \\ud83d\\ude00 is one character, and this line is fine as it is."}\n'
+    )
+    out, rejects, acc = clean_jsonl(tmp_path, capsys, raw)
+    assert acc["in"] == 2 and not rejects
+    a, b = out
+    assert a["text"] == "The mayor said \ufffd today that the bridge would close for two years."
+    assert a["flags"] == ["lone_surrogates_replaced"]
+    assert "\U0001f600" in b["text"] and "flags" not in b
