@@ -251,8 +251,9 @@ def _other_digits() -> str:
 
 class _LiteralScan:
     """The hyperscan prefilter of one :class:`LineMatcher`: one scan of the
-    folded page finds, for each line, the regex rules whose required
-    literal it holds and whether it may equal a literal rule's literal."""
+    page (see :func:`_scanned`) finds, for each line, the regex rules whose
+    required literal it holds, whether it may equal a literal rule's
+    literal and whether it has a digit."""
 
     def __init__(
         self,
@@ -274,7 +275,6 @@ class _LiteralScan:
         # the rules that have literals in the scan.
         self.check = {n: _search(rules[n]) for user in (*users, *digit_users) for n in user}
         self.always = LineMatcher([rules[n] for n in always], prefilter=False)
-        self.always_ids = {id(rules[n]): n for n in always}
         self.always_at = always  # the index in rules of the always matcher's rule i
         # When every rule without a literal needs a digit (dates, weather),
         # only lines with a digit are tried against them.
@@ -379,7 +379,8 @@ class _LiteralScan:
                 else:
                     hit = always(text)
                     if hit is not None:
-                        best = min(best, self.always_ids[id(hit)])
+                        k = next(k for k, rule in enumerate(self.always.rules) if rule is hit)
+                        best = min(best, self.always_at[k])
             for n in sorted(tried.get(i, no_tries)):
                 if n >= best:
                     break
