@@ -32,7 +32,15 @@ from cleaner.batching import batches
 from cleaner.clean import Cleaner
 from cleaner.doc import Doc
 from cleaner.errors import CleanerError, UsageError
-from cleaner.runner import CHUNK_DOCS, IN_FLIGHT_PER_WORKER, DocResult, Processor, RunSpec, process_stream
+from cleaner.runner import (
+    CHUNK_DOCS,
+    IN_FLIGHT_PER_WORKER,
+    DocResult,
+    Processor,
+    RunSpec,
+    WorkerPool,
+    process_stream,
+)
 from cleaner.template import Templates
 
 BACKENDS = ("local", "dask")
@@ -52,11 +60,15 @@ Candidates = Callable[[np.ndarray, int, int], "np.ndarray | Iterable[np.ndarray]
 
 @dataclass(frozen=True)
 class Backend:
-    """The per-document stream and the corpus passes of one backend."""
+    """The per-document stream and the corpus passes of one backend, and
+    ``warm_up(spec)``: start the workers for ``spec`` ahead of the stream (the
+    caller knows the input is large enough) so that they load the rules
+    while the template pass runs; a no-op where workers are already up."""
 
     process: Stream
     learn_templates: LearnTemplates
     candidates: Candidates
+    warm_up: Callable[[RunSpec], None] = lambda spec: None
 
 
 def require_dask() -> Any:
@@ -73,11 +85,13 @@ def open_backend(backend: str, workers: int = 1, scheduler: str | None = None) -
     connected to ``scheduler``, or to a LocalCluster of ``workers``
     processes started here and stopped after)."""
     if backend == "local":
-        yield Backend(
-            process=lambda docs, spec, cleaner: process_stream(docs, spec, workers, cleaner),
-            learn_templates=template.learn_templates,
-            candidates=lsh.band_candidate_batches,
-        )
+        with WorkerPool(workers) as pool:
+            yield Backend(
+                process=lambda docs, spec, cleaner: process_stream(docs, spec, workers, cleaner, pool),
+                learn_templates=template.learn_templates,
+                candidates=lsh.band_candidate_batches,
+                warm_up=pool.start,
+            )
         return
     if backend != "dask":
         raise UsageError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")

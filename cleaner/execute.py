@@ -29,12 +29,16 @@ from cleaner.doc import Doc
 from cleaner.io import Fields, doc_record, open_writer, read_docs
 from cleaner.report import Report
 from cleaner.runlog import note_documents
-from cleaner.runner import DocResult, RunSpec, flag_duplicate_ids
+from cleaner.runner import CHUNK_DOCS, IN_FLIGHT_PER_WORKER, DocResult, RunSpec, flag_duplicate_ids
 from cleaner.runs import largest_clusters
 from cleaner.shards import SHARD_DOCS, Shard, WorkDir, fingerprint
 from cleaner.template import MIN_DOCS, MIN_SHARE, Templates, source_of
 
 Progress = Callable[[Iterator[Doc]], Iterator[Doc]]
+#: Documents per worker the input must have before the template pass starts
+#: the workers (as many as the pool's first window takes, so an input that
+#: would not start the pool does not start it early).
+WARM_UP_DOCS = CHUNK_DOCS * IN_FLIGHT_PER_WORKER
 
 
 @dataclass
@@ -111,7 +115,7 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
         if progress is not None:
             docs = progress(docs)
         clock = time.perf_counter()
-        templates = _learn_templates(job, backend.learn_templates)
+        templates = _learn_templates(job, backend.learn_templates, lambda: backend.warm_up(job.spec()))
         template_seconds = time.perf_counter() - clock
         _process_into_shards(backend.process(docs, job.spec(templates), cleaner), work, job.fields)
     else:
@@ -135,19 +139,29 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
     return report
 
 
-def _learn_templates(job: Job, learn: LearnTemplates) -> Templates | None:
+def _learn_templates(job: Job, learn: LearnTemplates, warm_up: Callable[[], None]) -> Templates | None:
     """The first pass: count, per source, the documents each short line is
     in (text documents only; HTML is left to trafilatura). Not possible on
-    stdin, which can be read only once."""
+    stdin, which can be read only once. Once the pass has read enough
+    documents for the worker pool to start, ``warm_up()`` starts it, so the
+    workers load their rules while the pass goes on."""
     if not job.templates or job.input == "-":
         return None
-    docs = read_docs(job.input, job.input_format, job.fields)
+    docs = _calling_at(read_docs(job.input, job.input_format, job.fields), WARM_UP_DOCS * job.workers, warm_up)
     items = (
         (source_of(doc.fields, doc.metadata, job.input), doc.text)
         for doc in docs
         if doc.status == "kept" and doc.html is None
     )
     return learn(items, job.template_min_docs, job.template_min_share)
+
+
+def _calling_at(docs: Iterator[Doc], n: int, call: Callable[[], None]) -> Iterator[Doc]:
+    """``docs``, calling ``call()`` once the ``n``-th has been read."""
+    for i, doc in enumerate(docs, 1):
+        if i == n:
+            call()
+        yield doc
 
 
 def _skip(docs: Iterator[Doc], n: int) -> Iterator[Doc]:

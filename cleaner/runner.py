@@ -11,9 +11,13 @@ never depend on the number of workers or on timing.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import itertools
 import multiprocessing
 import os
+import pickle
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -147,15 +151,29 @@ def merge(result: DocResult, report: Report) -> Doc:
 # --- workers ---------------------------------------------------------------------
 
 _WORKER: Processor | None = None
+#: The template file the worker's spec took its template lines from.
+_WORKER_TEMPLATES: str | None = None
+
+#: A text the workers clean once on start-up, so that the language profiles
+#: load and the English rules compile before the first chunk arrives.
+WARM_UP_TEXT = "The council met on Monday evening. It voted on the budget for the next year."
 
 
 def _init_worker(spec: RunSpec) -> None:
     global _WORKER
     _WORKER = Processor(spec)
+    _WORKER.cleaner.clean(WARM_UP_TEXT)  # the same for every document after: detection is seeded per document
 
 
-def _work(docs: list[Doc]) -> list[DocResult]:
+def _work(docs: list[Doc], templates: str | None = None) -> list[DocResult]:
+    """Process one chunk; ``templates`` is the file of the run's template
+    lines (read once per worker), or ``None`` when the spec has them."""
+    global _WORKER_TEMPLATES
     assert _WORKER is not None, "worker not initialised"
+    if templates is not None and templates != _WORKER_TEMPLATES:
+        with open(templates, "rb") as fh:
+            _WORKER.spec = dataclasses.replace(_WORKER.spec, templates=pickle.load(fh))
+        _WORKER_TEMPLATES = templates
     return _WORKER.process(docs)
 
 
@@ -167,28 +185,99 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+class WorkerPool:
+    """The worker processes of a local run, which may start before the
+    template lines are known: :meth:`start` (with the spec minus its
+    template lines) lets them load and compile the rules while this process
+    reads the input for the template pass; :func:`process_stream` then gives
+    them the template lines through a file, read once by each worker. A
+    pool that was not started early starts when the stream has enough
+    chunks to be worth it. Use as a context manager: the processes end
+    when the stream is done or when the ``with`` block ends."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: Any = None
+        self._spec: RunSpec | None = None
+        self._files: list[str] = []
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def start(self, spec: RunSpec) -> None:
+        """Start the processes (once) for documents of ``spec`` (its
+        template lines, if any, are ignored: they come with the stream)."""
+        if self._pool is None and self.workers > 1:
+            self._spec = dataclasses.replace(spec, templates=None)
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self._spec,))
+
+    def submit(self, docs: list[Doc], spec: RunSpec) -> Any:
+        """Send one chunk; the result's ``get()`` is its list of results."""
+        assert self._pool is not None and self._spec is not None, "pool not started"
+        if dataclasses.replace(spec, templates=None) != self._spec:
+            raise ValueError("the pool was started for another spec")
+        return self._pool.apply_async(_work, (docs, self._templates_file(spec.templates)))
+
+    def _templates_file(self, templates: Templates | None) -> str | None:
+        if templates is None:
+            return None
+        if not self._files:
+            fd, path = tempfile.mkstemp(prefix="cleaner-templates-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(templates, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            self._files.append(path)
+        return self._files[0]
+
+    def close(self) -> None:
+        """Stop the processes (at once: their work is done or abandoned)
+        and remove the template file."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        for path in self._files:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        self._files = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def process_stream(
-    docs: Iterable[Doc], spec: RunSpec, workers: int = 1, cleaner: Cleaner | None = None
+    docs: Iterable[Doc],
+    spec: RunSpec,
+    workers: int = 1,
+    cleaner: Cleaner | None = None,
+    pool: WorkerPool | None = None,
 ) -> Iterator[DocResult]:
     """Process documents on ``workers`` processes (1: in this one), yielding
-    the results in input order."""
-    chunks = batches(docs, CHUNK_DOCS)
-    # Small inputs never pay for starting processes: the pool starts only
-    # once more chunks are waiting than one process would take at a time.
-    head = list(itertools.islice(chunks, workers * IN_FLIGHT_PER_WORKER)) if workers > 1 else []
-    if workers <= 1 or len(head) < workers * IN_FLIGHT_PER_WORKER:
-        proc = Processor(spec, cleaner)
-        for chunk in itertools.chain(head, chunks):
-            yield from proc.process(chunk)
-        return
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
+    the results in input order. ``pool``, if given, is used (and closed
+    when the stream ends); otherwise one is made here."""
+    pool = pool or WorkerPool(workers)
+    with pool:
+        chunks = batches(docs, CHUNK_DOCS)
+        # Small inputs never pay for starting processes: the pool starts only
+        # once more chunks are waiting than one process would take at a time.
+        window_size = pool.workers * IN_FLIGHT_PER_WORKER
+        head = list(itertools.islice(chunks, window_size)) if pool.workers > 1 and not pool.started else []
+        if pool.workers <= 1 or (not pool.started and len(head) < window_size):
+            proc = Processor(spec, cleaner)
+            for chunk in itertools.chain(head, chunks):
+                yield from proc.process(chunk)
+            return
+        pool.start(spec)
         # A bounded window of chunks in flight (Pool.imap would read the
         # whole input ahead); results are taken in submission order.
         window: deque[Any] = deque()
         for chunk in itertools.chain(head, chunks):
-            window.append(pool.apply_async(_work, (chunk,)))
-            if len(window) >= workers * IN_FLIGHT_PER_WORKER:
+            window.append(pool.submit(chunk, spec))
+            if len(window) >= window_size:
                 yield from window.popleft().get()
         while window:
             yield from window.popleft().get()

@@ -323,10 +323,12 @@ def test_lone_surrogate_escapes_become_replacement_characters(
     raw = (
         b'{"id": "a", "text": "The mayor said \\ud83d today that the bridge would close for two years."}\n'
         b'{"id": "b", "text": "A pair \\ud83d\\ude00 is one character, and this line is fine as it is."}\n'
+        b'{"id": "c", "text": "Upper-case hex \\uDE00 is the same escape, and a lone one all the same."}\n'
     )
     out, rejects, acc = clean_jsonl(tmp_path, capsys, raw)
-    assert acc["in"] == 2 and not rejects
-    a, b = out
+    assert acc["in"] == 3 and not rejects
+    a, b, c = out
     assert a["text"] == "The mayor said \ufffd today that the bridge would close for two years."
-    assert a["flags"] == ["lone_surrogates_replaced"]
+    assert a["flags"] == c["flags"] == ["lone_surrogates_replaced"]
     assert "\U0001f600" in b["text"] and "flags" not in b
+    assert c["text"] == "Upper-case hex \ufffd is the same escape, and a lone one all the same."

@@ -194,7 +194,7 @@ def _jsonl_record(raw: bytes, where: str, fields: Fields) -> Doc:
         return rejected(where, f"not valid JSON ({exc.msg} at column {exc.colno})", raw)
     if not isinstance(record, dict):
         return rejected(where, f"expected a JSON object, got {type(record).__name__}", raw)
-    if "\\u" in line:
+    if _SURROGATE_ESCAPE_RE.search(line):
         # A lone surrogate escape ("\ud83d" without its pair) cannot be
         # written as UTF-8: it becomes U+FFFD and the record is flagged.
         record, replaced = _without_lone_surrogates(record)
@@ -211,6 +211,8 @@ def _jsonl_record(raw: bytes, where: str, fields: Fields) -> Doc:
 #: Flag of a record whose strings had lone surrogate escapes, now U+FFFD.
 LONE_SURROGATES = "lone_surrogates_replaced"
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+#: A JSON escape of a surrogate (paired or not): only lines with one are checked.
+_SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _without_lone_surrogates(value: Any) -> tuple[Any, bool]:
