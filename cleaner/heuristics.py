@@ -638,6 +638,10 @@ def _teaser_like(text: str) -> bool:
     f"A run of {TEASER_MIN_RUN}+ headline-like lines (short, no sentence ending, or cut off with an ellipsis) is a list of links to other stories.",
     removes=[
         "The vote is on Friday, officials said.\n- Car rams group of tourists in Italian Alps\n- Chinese movies scrap Lunar New Year premieres\n- 2 killed in high-speed train derailment in Italy",
+        # a paywall's preview: the article's last paragraph, cut off, stays
+        "The quarterback did not suffer a concussion, the team said on Monday after its doctors reviewed the play.\n"
+        "Still, the player, who was the first pick of the draft, has been suspended for the rest of the season, and the league will look at the case again in the spring when…\n"
+        "- To Read the Full Story\n- Subscribe Sign In\n- Most Popular Videos\n- Standoff at a Hong Kong University Following Night of Violence",
     ],
     keeps=[
         "The report lists three causes.\nRising costs\nThe costs rose by a third in two years, the report says.\nA shortage of staff\nHospitals lost staff to agencies.",
@@ -647,9 +651,32 @@ def _teaser_like(text: str) -> bool:
 def teaser_blocks(page: Page) -> list[Hit]:
     hits: list[Hit] = []
     for run in teaser_runs(page):
-        if not _inside_text(page, run[0], run[-1]):
+        run = run[_cut_off_paragraphs(page, run) :]
+        if len(run) >= TEASER_MIN_RUN and not _inside_text(page, run[0], run[-1]):
             hits.extend(Hit(j, f"teaser run of {len(run)} lines") for j in run)
     return hits
+
+
+#: A line cut off with an ellipsis is the article's own last paragraph
+#: (a paywall's preview), not a teaser, when it is this long and follows prose.
+CUT_OFF_MIN_WORDS = 25
+
+
+def _cut_off_paragraphs(page: Page, run: list[int]) -> int:
+    """How many lines at the head of ``run`` continue the prose before it:
+    long paragraphs cut off with an ellipsis right after a kept prose line."""
+    n = 0
+    for i in run:
+        before = _neighbour(page, i, -1)
+        if (
+            before is None
+            or not page.is_alive(before)
+            or not is_prose(page.text(before), PROSE_MIN_WORDS)
+            or count_words(page.text(i)) < CUT_OFF_MIN_WORDS
+        ):
+            break
+        n += 1
+    return n
 
 
 def teaser_runs(page: Page) -> list[list[int]]:
