@@ -840,3 +840,49 @@ DETECTOR = Heuristic(
     ),
     layout=True,
 )
+
+
+# --- numbered lists: kept -----------------------------------------------------
+
+#: An item of a numbered list: '1.', '1)', '1:', '1a', '1ª', '1º' then text.
+_NUMBERED_RE = re.compile(r"^\s*(\d{1,3})(?:[.):]|[aªº°](?=\s))\s*\S")
+#: A numbered list counts from 1 with at least this many items ...
+NUMBERED_MIN_ITEMS = 3
+#: ... each of at least this many words, at most this many lines apart.
+NUMBERED_ITEM_WORDS = 3
+NUMBERED_MAX_GAP = 3
+
+
+def numbered_lists(page: Page) -> list[list[int]]:
+    """Lists numbered 1, 2, 3, ... in order (a calendar's rounds, a
+    ranking, the steps of a recipe, the picks of a gift guide): the line
+    indices of each one's items, whether or not a rule took them out.
+
+    Menus and teaser boxes are not numbered in sequence; a numbered list
+    is the article's own content, which the layout heuristics (short lines
+    in a run) would otherwise take for a menu."""
+    lists: list[list[int]] = []
+    items: list[int] = []
+    expect, gap = 1, 0
+    for i in range(len(page)):
+        text = page.originals[i]
+        if not text.strip():
+            continue
+        m = _NUMBERED_RE.match(text) if text[:4].lstrip()[:1].isdigit() else None
+        n = int(m.group(1)) if m and count_words(text) >= NUMBERED_ITEM_WORDS else None
+        if n is not None and n == expect and (n == 1 or gap <= NUMBERED_MAX_GAP):
+            items, expect, gap = ([i] if n == 1 else [*items, i]), n + 1, 0
+            continue
+        if n == 1:  # a new list starts
+            if len(items) >= NUMBERED_MIN_ITEMS:
+                lists.append(items)
+            items, expect, gap = [i], 2, 0
+            continue
+        gap += 1
+        if gap > NUMBERED_MAX_GAP and items:
+            if len(items) >= NUMBERED_MIN_ITEMS:
+                lists.append(items)
+            items, expect = [], 1
+    if len(items) >= NUMBERED_MIN_ITEMS:
+        lists.append(items)
+    return lists

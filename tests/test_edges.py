@@ -37,3 +37,31 @@ def test_an_article_with_a_few_removed_lines_inside_stays_whole() -> None:
         ARTICLE[5],
     ]
     assert kept(page) == ARTICLE
+
+
+# --- lists numbered 1, 2, 3, ... are the article's ------------------------------
+
+PICKS = [
+    "1) Lego Star Wars Resistance Bomber set",
+    "2) Electric racing track with two cars",
+    "3) Blade Runner The Final Cut on Blu-Ray",
+    "4) Ghostbusters collection in a steel box",
+]
+MENU = ["Home and Garden Ideas", "Gift Guides for Everyone", "Holiday Travel Deals", "Best Kitchen Gadgets Reviewed"]
+
+
+def test_a_numbered_list_after_the_article_stays() -> None:
+    # The short lines of the list are a run TEASE001 takes for a menu; they
+    # are numbered 1, 2, 3, ... in order, so they are the article's list.
+    assert kept([*ARTICLE, *PICKS, *MENU]) == [*ARTICLE, *PICKS]
+
+
+def test_a_list_that_is_not_numbered_in_sequence_goes() -> None:
+    shuffled = [PICKS[2], PICKS[0], PICKS[3], PICKS[1]]
+    assert kept([*ARTICLE, *shuffled, *MENU]) == ARTICLE
+
+
+def test_a_numbered_list_under_a_removed_section_header_goes() -> None:
+    # "Most Read" is a rule's (TRAIL001) header: a numbered list of other stories.
+    stories = ["1. Council approves bridge closure plan", "2. Ferry service to run until repairs end", "3. Shops fear losses"]
+    assert kept([*ARTICLE, "Most Read", *stories]) == ARTICLE
