@@ -886,3 +886,39 @@ def numbered_lists(page: Page) -> list[list[int]]:
     if len(items) >= NUMBERED_MIN_ITEMS:
         lists.append(items)
     return lists
+
+
+#: An item of a schedule: an English date ('June 9', 'Sat., Oct. 10th') then text.
+_DATED_RE = re.compile(
+    r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b[\s,:–—-]*(.*)$",
+    re.IGNORECASE,
+)
+_MONTH_NUMBER = {
+    m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
+
+
+def dated_lists(page: Page) -> list[list[int]]:
+    """Schedules: 3+ lines in a row that each start with a date ('June 9 -
+    West Palm Beach, FL @ Coral Sky Amphitheatre') and 3+ words, the dates
+    strictly later line by line (a tour, the rounds of a season). Lists of
+    other stories are dated newest first, and archives by month only."""
+    lists: list[list[int]] = []
+    items: list[int] = []
+    last = (-1, -1)
+    for i in [*range(len(page)), None]:
+        text = page.originals[i] if i is not None else ""
+        if i is not None and not text.strip():
+            continue
+        m = _DATED_RE.match(text) if text[:12].lstrip()[:1].isalpha() else None
+        key = (_MONTH_NUMBER[m.group(1).lower()[:3]], int(m.group(2))) if m and count_words(m.group(3)) >= 3 else None
+        if key is not None and items and key > last:
+            items.append(i)
+        else:
+            if len(items) >= NUMBERED_MIN_ITEMS:
+                lists.append(items)
+            items = [i] if key is not None and i is not None else []
+        if key is not None:
+            last = key
+    return lists

@@ -63,5 +63,30 @@ def test_a_list_that_is_not_numbered_in_sequence_goes() -> None:
 
 def test_a_numbered_list_under_a_removed_section_header_goes() -> None:
     # "Most Read" is a rule's (TRAIL001) header: a numbered list of other stories.
-    stories = ["1. Council approves bridge closure plan", "2. Ferry service to run until repairs end", "3. Shops fear losses"]
+    stories = [
+        "1. Council approves bridge closure plan",
+        "2. Ferry service to run until repairs end",
+        "3. Shops fear losses",
+    ]
     assert kept([*ARTICLE, "Most Read", *stories]) == ARTICLE
+
+
+TOUR = [
+    "June 9 – West Palm Beach, FL @ Coral Sky Amphitheatre",
+    "June 10 – Tampa, FL @ Credit Union Amphitheatre",
+    "June 14 – Alpharetta, GA @ Ameris Bank Amphitheatre",
+    "Oct. 10 – Houston, TX @ The Woodlands Pavilion",
+]
+
+
+def test_a_schedule_dated_in_order_stays() -> None:
+    assert kept([*ARTICLE, "Tour Dates", *TOUR, *MENU]) == [*ARTICLE, *TOUR]
+
+
+def test_a_list_dated_newest_first_goes() -> None:
+    stories = [
+        "Nov. 19 – Council approves bridge closure plan for next year",
+        "Nov. 18 – Ferry service will run until the repairs end",
+        "Nov. 17 – Shop owners fear losses as the bridge closes",
+    ]
+    assert kept([*ARTICLE, *stories, *MENU]) == ARTICLE
