@@ -922,3 +922,35 @@ def dated_lists(page: Page) -> list[list[int]]:
         if key is not None:
             last = key
     return lists
+
+
+#: A line of an interview: 'Q: ...' or 'A: ...' (or 'Q.' / 'A.').
+_QA_RE = re.compile(r"^\s*([QA])\s*[:.]\s+\S")
+#: An interview has at least this many question-and-answer pairs.
+QA_MIN_PAIRS = 2
+
+
+def interview_lists(page: Page) -> list[list[int]]:
+    """Interviews set as 'Q: ...' / 'A: ...' lines, questions and answers
+    taking turns (at most ``NUMBERED_MAX_GAP`` lines apart), 2+ pairs: the
+    lines of each. Short answers ('A: Lebron James') read like a menu to
+    the layout heuristics."""
+    lists: list[list[int]] = []
+    items: list[int] = []
+    want, gap = "Q", 0
+    for i in [*range(len(page)), None]:
+        text = page.originals[i] if i is not None else ""
+        if i is not None and not text.strip():
+            continue
+        m = _QA_RE.match(text) if text.lstrip()[:1] in ("Q", "A") else None
+        turn = m.group(1) if m else None
+        if turn is not None and turn == want and (not items or gap <= NUMBERED_MAX_GAP):
+            items.append(i)
+            want, gap = ("A" if turn == "Q" else "Q"), 0
+            continue
+        gap += 1
+        if turn == "Q" or i is None or gap > NUMBERED_MAX_GAP:
+            if len(items) >= 2 * QA_MIN_PAIRS:
+                lists.append(items)
+            items, want, gap = ([i] if turn == "Q" and i is not None else []), ("A" if turn == "Q" else "Q"), 0
+    return lists

@@ -90,3 +90,15 @@ def test_a_list_dated_newest_first_goes() -> None:
         "Nov. 17 – Shop owners fear losses as the bridge closes",
     ]
     assert kept([*ARTICLE, *stories, *MENU]) == ARTICLE
+
+
+def test_an_interview_in_q_and_a_lines_stays() -> None:
+    interview = [
+        "Q: Where did you grow up?",
+        "A: St. Croix",
+        "Q: Favorite athlete?",
+        "A: Lebron James",
+        "Q: Favorite books?",
+        "A: A Fistful of Rice",
+    ]
+    assert kept([*ARTICLE, *interview, *MENU]) == [*ARTICLE, *interview]
