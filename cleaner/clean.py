@@ -20,7 +20,7 @@ from cleaner.config import Config
 from cleaner.doc import CleanResult, Removal
 from cleaner.errors import ReplayError, RulePackError, UsageError
 from cleaner.examples import check_example
-from cleaner.heuristics import REGISTRY, Heuristic, dated_lists, interview_lists, numbered_lists
+from cleaner.heuristics import REGISTRY, Heuristic, dated_lists, interview_lists, numbered_lists, tweet_embeds
 from cleaner.langid import UNDETERMINED, detect_language
 from cleaner.matcher import LineMatcher
 from cleaner.page import Page, assemble, count_words, is_prose, is_sentence, split_lines
@@ -364,13 +364,14 @@ def apply_heuristic(page: Page, h: Heuristic) -> None:
 
 def keep_ordered_lists(page: Page, layout_ids: set[str]) -> None:
     """Put back the items of lists numbered 1, 2, 3, ..., of schedules
-    dated in order and of Q/A interviews (:func:`numbered_lists`,
-    :func:`dated_lists`, :func:`interview_lists`) that the layout
+    dated in order, of Q/A interviews and of embedded tweets
+    (:func:`numbered_lists`, :func:`dated_lists`, :func:`interview_lists`,
+    :func:`tweet_embeds`) that the layout
     heuristics (``layout_ids``) took for a menu, unless the line before the
     list was taken out by something else (a rule's 'Most read' header: a
     numbered list of other stories)."""
     back = []
-    for items in [*numbered_lists(page), *dated_lists(page), *interview_lists(page)]:
+    for items in [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *tweet_embeds(page)]:
         before = next((j for j in range(items[0] - 1, -1, -1) if page.originals[j].strip()), None)
         if before is not None and page.dropped[before] not in (None, *layout_ids):
             continue

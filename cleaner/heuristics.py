@@ -954,3 +954,23 @@ def interview_lists(page: Page) -> list[list[int]]:
                 lists.append(items)
             items, want, gap = ([i] if turn == "Q" and i is not None else []), ("A" if turn == "Q" else "Q"), 0
     return lists
+
+
+#: The last line of an embedded tweet: '— Name (@handle) November 19, 2019'.
+_TWEET_BY_RE = re.compile(
+    r"^\s*[—–-]\s*.{1,80}\(@\w{1,15}\)\s*"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4}\s*$",
+    re.IGNORECASE,
+)
+
+
+def tweet_embeds(page: Page) -> list[list[int]]:
+    """Tweets embedded in the article, as a scraper flattens them: the
+    tweet's text, then '— Name (@handle) Date'. The two lines of each."""
+    embeds = []
+    for i in range(len(page)):
+        text = page.originals[i]
+        if "(@" in text and _TWEET_BY_RE.match(text):
+            before = next((j for j in range(i - 1, -1, -1) if page.originals[j].strip()), None)
+            embeds.append([i] if before is None else [before, i])
+    return embeds

@@ -102,3 +102,14 @@ def test_an_interview_in_q_and_a_lines_stays() -> None:
         "A: A Fistful of Rice",
     ]
     assert kept([*ARTICLE, *interview, *MENU]) == [*ARTICLE, *interview]
+
+
+def test_embedded_tweets_after_the_article_stay() -> None:
+    tweets = [
+        "Observe a minute of silence for the departed.",
+        "— The City Council (@CityCouncil) October 9, 2018",
+        "Council leader raises a motion on the bridge repairs and the budget for next year",
+        "— The City Council (@CityCouncil) October 9, 2018",
+    ]
+    page = [*ARTICLE, "See tweets:", *tweets, "Click here to subscribe to our newsletter", *SHARE]
+    assert kept(page) == [*ARTICLE, *tweets]
