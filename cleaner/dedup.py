@@ -310,25 +310,34 @@ class Deduper:
         copies = np.flatnonzero(rep_of != np.arange(len(order)))
         uf.union_pairs(np.stack([copies, rep_of[copies]], axis=1))
         reps = np.sort(first)
-        distinct = sigs if len(reps) == len(sigs) else sigs[reps]  # a copy only when there are exact copies
+        # Exact copies have their keeper's signature: only the distinct rows
+        # are banded, moved to the top of ``sigs`` in place (no second copy
+        # of the signatures); ``row`` finds any document's signature there.
+        distinct = _compact_rows(sigs, reps)
+        row = np.empty(len(order), dtype=np.int64)
+        row[reps] = np.arange(len(reps))
+        row = row[rep_of]
         found = self._candidates(distinct, *self.config.banding())
         for batch in [found] if isinstance(found, np.ndarray) else found:
             # A batch at a time, and only the pairs not yet joined are
             # verified: near-copies meet again in band after band.
             pairs = reps[batch]
-            pairs = pairs[~uf.connected(pairs)]
-            uf.union_pairs(pairs[self._confirm(sigs, pairs, index)])
+            fresh = ~uf.connected(pairs)
+            batch, pairs = batch[fresh], pairs[fresh]
+            uf.union_pairs(pairs[self._confirm(distinct, batch, pairs, index)])
         keys = self._keys if in_order else [self._keys[p] for p in order]
         ids = self._ids if in_order else [self._ids[p] for p in order]
-        return [_make_cluster(group, sigs, keys, ids, index) for group in uf.groups()]
+        return [_make_cluster(group, distinct, row, keys, ids, index) for group in uf.groups()]
 
-    def _confirm(self, sigs: np.ndarray, pairs: np.ndarray, index: list[int]) -> np.ndarray:
-        """Which candidate pairs reach the threshold (estimated or exact Jaccard)."""
+    def _confirm(self, distinct: np.ndarray, batch: np.ndarray, pairs: np.ndarray, index: list[int]) -> np.ndarray:
+        """Which candidate pairs reach the threshold (estimated or exact
+        Jaccard): ``batch`` are their rows in ``distinct``, ``pairs`` the
+        documents' positions."""
         threshold = self.config.threshold
         if self.config.verify == "estimate":
             chunks = [
-                estimated_jaccard(sigs[pairs[k : k + 65536, 0]], sigs[pairs[k : k + 65536, 1]])
-                for k in range(0, len(pairs), 65536)
+                estimated_jaccard(distinct[batch[k : k + 65536, 0]], distinct[batch[k : k + 65536, 1]])
+                for k in range(0, len(batch), 65536)
             ]
             return np.concatenate([np.zeros(0), *chunks]) >= threshold
         cache: dict[int, np.ndarray] = {}
@@ -391,12 +400,34 @@ class Marks(Mapping[int, dict[str, Any]]):
         return len(self._doc)
 
 
+def _compact_rows(rows: np.ndarray, keep: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    """``rows[keep]`` (``keep`` ascending) moved to the top of ``rows`` in
+    place, a chunk at a time, and returned as a view: row ``keep[j] >= j``
+    is read before any write reaches it, so nothing is overwritten early.
+
+    >>> a = np.arange(6).reshape(6, 1)
+    >>> _compact_rows(a, np.array([1, 3, 4]), chunk=2).ravel().tolist()
+    [1, 3, 4]
+    """
+    if len(keep) == len(rows):
+        return rows
+    for k in range(0, len(keep), chunk):
+        part = keep[k : k + chunk]
+        rows[k : k + len(part)] = rows[part]
+    return rows[: len(keep)]
+
+
 def _make_cluster(
-    group: list[int], sigs: np.ndarray, keys: list[tuple[Any, ...]], ids: list[str], index: list[int]
+    group: list[int],
+    distinct: np.ndarray,
+    row: np.ndarray,
+    keys: list[tuple[Any, ...]],
+    ids: list[str],
+    index: list[int],
 ) -> Cluster:
     keeper = min(group, key=lambda p: keys[p])
     copies = [p for p in group if p != keeper]
-    sims = estimated_jaccard(sigs[copies], sigs[[keeper] * len(copies)])
+    sims = estimated_jaccard(distinct[row[copies]], distinct[row[[keeper] * len(copies)]])
     return Cluster(
         id=cluster_id(ids[keeper]),
         keeper=Member(index[keeper], ids[keeper], 1.0),

@@ -313,3 +313,30 @@ def test_marks_are_a_mapping_of_each_marked_document() -> None:
     assert marks.get(1, {}) == {}
     with pytest.raises(KeyError):
         marks[7]
+
+
+def test_exact_copies_compacted_in_place_give_the_same_clusters(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only distinct signatures are banded; they are moved to the top of the
+    # signature array in place (chunk by chunk) instead of copied out.
+    import cleaner.dedup
+
+    story, other = "\n".join(STORY), "\n".join(OTHER)
+    kinds = [story, other, "\n".join(syndicated(STORY)), story.upper(), other + "\nMore soon.", "\n".join(STORY[:3])]
+    rng = random.Random(7)
+    texts = [rng.choice(kinds) + ("\nUpdated." if rng.random() < 0.3 else "") for _ in range(60)]
+
+    def clusters(order: list[int]) -> list[tuple[str, list[tuple[str, float]]]]:
+        d = Deduper(DedupConfig())
+        for i in order:
+            d.add(i, f"doc{i}", texts[i])
+        return [(c.keeper.id, [(m.id, m.jaccard) for m in c.copies]) for c in d.clusters()]
+
+    shuffled = list(range(len(texts)))
+    rng.shuffle(shuffled)
+    real = cleaner.dedup._compact_rows
+    monkeypatch.setattr(cleaner.dedup, "_compact_rows", lambda rows, keep: real(rows, keep, chunk=3))
+    compacted = [clusters(list(range(len(texts)))), clusters(shuffled)]
+    monkeypatch.setattr(cleaner.dedup, "_compact_rows", lambda rows, keep: rows[keep])  # a copy, as before
+    copied = [clusters(list(range(len(texts)))), clusters(shuffled)]
+    assert compacted == copied and len(compacted[0]) == 2
+    assert sum(len(copies) for _, copies in compacted[0]) == 58
