@@ -974,3 +974,47 @@ def tweet_embeds(page: Page) -> list[list[int]]:
             before = next((j for j in range(i - 1, -1, -1) if page.originals[j].strip()), None)
             embeds.append([i] if before is None else [before, i])
     return embeds
+
+
+# --- a numbered list of headlines run into one line ---------------------------
+
+#: A fused list has at least this many numbered items.
+FUSED_LIST_MIN_ITEMS = 4
+
+
+def _fused_list_items(text: str) -> int:
+    """How many items of a list numbered 1, 2, 3, ... are run into the line:
+    the numbers as words of their own, in order, the line starting with 1,
+    each item starting like a headline (capital letter, digit or quote)
+    and no item before the next number ending like a sentence."""
+    words = text.split()
+    if len(words) < 2 * FUSED_LIST_MIN_ITEMS or words[0] != "1":
+        return 0
+    want = 1
+    for k, (word, following) in enumerate(itertools.pairwise(words)):
+        if word == str(want) and (following[:1].isupper() or following[:1].isdigit() or following[:1] in "'\"‘“"):
+            if want > 1 and words[k - 1][-1:] in ".!?:;":
+                return 0  # steps of a recipe, run together: sentences
+            want += 1
+    return want - 1
+
+
+@heuristic(
+    "LIST010",
+    "teaser",
+    f"A line that runs {FUSED_LIST_MIN_ITEMS}+ numbered headlines together ('1 Photo sparks theories 2 Aides left notes 3 ...') is a 'Most read' box flattened into one line.",
+    removes=[
+        "1 120-year-old photo sparks conspiracy theories 2 Aides allegedly left staffers 'You will fail' notes 3 Congressman denies the claim 4 Two jail guards soon to be arrested 5 Video shows possible fan brawl",
+        "1 2 3 4 5 6 7 8",
+    ],
+    keeps=[
+        "1 Preheat the oven to 180 degrees. 2 Mix the flour and the butter. 3 Add the eggs one at a time. 4 Bake for forty minutes.",
+        "1 in 4 adults said they had skipped a meal, and 2 in 5 said they had cut back on heating this winter.",
+    ],
+)
+def fused_numbered_list(page: Page) -> list[Hit]:
+    return [
+        Hit(i, f"{n} numbered headlines in one line")
+        for i, text in page.iter_alive()
+        if text.lstrip()[:2] == "1 " and (n := _fused_list_items(text)) >= FUSED_LIST_MIN_ITEMS
+    ]
