@@ -91,7 +91,7 @@ def repeated_lines(page: Page) -> list[Hit]:
     hits = []
     for i in range(len(page)):
         text = page.text(i)
-        if not text.strip() or count_words(text) == 0:
+        if not _WORD_RE.search(text):  # blank, or no word (count_words would be 0)
             continue
         key = _norm(text)
         if key in seen and page.is_alive(i):
