@@ -125,7 +125,8 @@ class Cleaner:
         for h in self.heuristics:
             if not (extracted and h.layout):
                 apply_heuristic(page, h)
-        keep_ordered_lists(page, {h.id for h in self.heuristics if h.layout})
+        if not extracted:
+            keep_ordered_lists(page)
         words_in = sum(count_words(t) for t in page.originals)
         if words_in and _removed_words(page, words_in) > self.config.max_removal_share * words_in:
             trailer_ids = {r.id for r in rules if r.action == "cut-trailer"}
@@ -362,20 +363,28 @@ def apply_heuristic(page: Page, h: Heuristic) -> None:
             page.drop(hit.index, h.id, hit.detail)
 
 
-def keep_ordered_lists(page: Page, layout_ids: set[str]) -> None:
+#: The heuristics that take a run of short lines for a menu; the lines they
+#: took from an ordered list come back. (Repeats that REP001 took stay out.)
+RUN_HEURISTICS = ("TEASE001", "EDGE001")
+TWEET_IDS = (*RUN_HEURISTICS, "REP001")
+
+
+def keep_ordered_lists(page: Page) -> None:
     """Put back the items of lists numbered 1, 2, 3, ..., of schedules
     dated in order, of Q/A interviews and of embedded tweets
     (:func:`numbered_lists`, :func:`dated_lists`, :func:`interview_lists`,
-    :func:`tweet_embeds`) that the layout
-    heuristics (``layout_ids``) took for a menu, unless the line before the
-    list was taken out by something else (a rule's 'Most read' header: a
-    numbered list of other stories)."""
+    :func:`tweet_embeds`) that TEASE001 or EDGE001 took for a menu, unless
+    the line before the list was taken out by anything else (a rule's 'Most
+    read' header over a numbered list of other stories). Items taken out
+    for another reason (a repeat, a rule) stay out, except a tweet's
+    '— Name (@handle) Date' line: two tweets of one account repeat it."""
+    lists = [*numbered_lists(page), *dated_lists(page), *interview_lists(page)]
     back = []
-    for items in [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *tweet_embeds(page)]:
+    for items, ids in [*((x, RUN_HEURISTICS) for x in lists), *((x, TWEET_IDS) for x in tweet_embeds(page))]:
         before = next((j for j in range(items[0] - 1, -1, -1) if page.originals[j].strip()), None)
-        if before is not None and page.dropped[before] not in (None, *layout_ids):
+        if before is not None and page.dropped[before] not in (None, *RUN_HEURISTICS):
             continue
-        back += [i for i in items if page.dropped[i] in layout_ids]
+        back += [i for i in items if page.dropped[i] in ids]
     page.undrop(back)
 
 

@@ -236,6 +236,7 @@ class Deduper:
         self._keys: list[tuple[Any, ...]] = []
         self._shingles: dict[int, np.ndarray] = {}
         self._clusters: list[Cluster] | None = None
+        self._consumed = False  # clustering started (it rearranges the signatures)
 
     def add(self, index: int, doc_id: str, cleaned_text: str, meta: Mapping[str, Any] | None = None) -> None:
         """Sketch one document. ``meta`` supplies the keeper policy's field (date, ``url`` or ``source``).
@@ -290,6 +291,9 @@ class Deduper:
         """The clusters, ordered by their keeper's input index (computed once,
         on first call; what was kept per document to compute them is freed)."""
         if self._clusters is None:
+            if self._consumed:
+                raise DedupError("clustering failed before: the signatures were rearranged; add the documents again")
+            self._consumed = True  # _cluster compacts the signatures in place
             self._clusters = self._cluster()
             self._sigs, self._exact = _Rows(0, np.uint32), _Rows(0, np.uint64)
             self._index, self._ids, self._keys, self._shingles = [], [], [], {}

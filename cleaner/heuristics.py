@@ -663,20 +663,21 @@ CUT_OFF_MIN_WORDS = 25
 
 
 def _cut_off_paragraphs(page: Page, run: list[int]) -> int:
-    """How many lines at the head of ``run`` continue the prose before it:
-    long paragraphs cut off with an ellipsis right after a kept prose line."""
-    n = 0
-    for i in run:
-        before = _neighbour(page, i, -1)
-        if (
-            before is None
-            or not page.is_alive(before)
-            or not is_prose(page.text(before), PROSE_MIN_WORDS)
-            or count_words(page.text(i)) < CUT_OFF_MIN_WORDS
-        ):
-            break
-        n += 1
-    return n
+    """1 when the head of ``run`` continues the prose before it: a long
+    paragraph cut off with an ellipsis right after a kept line of prose
+    that ends like a sentence; else 0. (Only one: a box of long teasers,
+    each cut off, is still a box.)"""
+    first = run[0]
+    before = _neighbour(page, first, -1)
+    if (
+        before is not None
+        and page.is_alive(before)
+        and is_prose(page.text(before), PROSE_MIN_WORDS)
+        and is_sentence(page.text(before))
+        and count_words(page.text(first)) >= CUT_OFF_MIN_WORDS
+    ):
+        return 1
+    return 0
 
 
 def teaser_runs(page: Page) -> list[list[int]]:
@@ -845,7 +846,7 @@ DETECTOR = Heuristic(
 # --- numbered lists: kept -----------------------------------------------------
 
 #: An item of a numbered list: '1.', '1)', '1:', '1a', '1ª', '1º' then text.
-_NUMBERED_RE = re.compile(r"^\s*(\d{1,3})(?:[.):]|[aªº°](?=\s))\s*\S")
+_NUMBERED_RE = re.compile(r"^\s*(\d{1,3})(?:[.):](?!\d)|[aªº°](?=\s))\s*\S")
 #: A numbered list counts from 1 with at least this many items ...
 NUMBERED_MIN_ITEMS = 3
 #: ... each of at least this many words, at most this many lines apart.
@@ -978,8 +979,10 @@ def tweet_embeds(page: Page) -> list[list[int]]:
 
 # --- a numbered list of headlines run into one line ---------------------------
 
-#: A fused list has at least this many numbered items.
+#: A fused list has at least this many numbered items ...
 FUSED_LIST_MIN_ITEMS = 4
+#: ... and at least this share of its words in lower case (headlines, not names).
+FUSED_LOWER_SHARE = 0.3
 
 
 def _fused_list_items(text: str) -> int:
@@ -996,7 +999,11 @@ def _fused_list_items(text: str) -> int:
             if want > 1 and words[k - 1][-1:] in ".!?:;":
                 return 0  # steps of a recipe, run together: sentences
             want += 1
-    return want - 1
+    # Headlines have verbs and common nouns in lower case; a race's results
+    # ('1 Max Verstappen (Red Bull) 2 Lewis Hamilton ...') are names.
+    alpha = [w for w in words if w[:1].isalpha()]
+    lower = sum(w[0].islower() for w in alpha)
+    return want - 1 if lower >= FUSED_LOWER_SHARE * len(alpha) else 0
 
 
 @heuristic(
@@ -1005,11 +1012,11 @@ def _fused_list_items(text: str) -> int:
     f"A line that runs {FUSED_LIST_MIN_ITEMS}+ numbered headlines together ('1 Photo sparks theories 2 Aides left notes 3 ...') is a 'Most read' box flattened into one line.",
     removes=[
         "1 120-year-old photo sparks conspiracy theories 2 Aides allegedly left staffers 'You will fail' notes 3 Congressman denies the claim 4 Two jail guards soon to be arrested 5 Video shows possible fan brawl",
-        "1 2 3 4 5 6 7 8",
     ],
     keeps=[
         "1 Preheat the oven to 180 degrees. 2 Mix the flour and the butter. 3 Add the eggs one at a time. 4 Bake for forty minutes.",
         "1 in 4 adults said they had skipped a meal, and 2 in 5 said they had cut back on heating this winter.",
+        "1 Max Verstappen (Red Bull) 1:30:12 2 Lewis Hamilton (Mercedes) +2.1s 3 Charles Leclerc (Ferrari) +5.4s 4 Lando Norris (McLaren) +9.9s",
     ],
 )
 def fused_numbered_list(page: Page) -> list[Hit]:

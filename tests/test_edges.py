@@ -113,3 +113,18 @@ def test_embedded_tweets_after_the_article_stay() -> None:
     ]
     page = [*ARTICLE, "See tweets:", *tweets, "Click here to subscribe to our newsletter", *SHARE]
     assert kept(page) == [*ARTICLE, *tweets]
+
+
+def test_a_repeated_interview_stays_out_the_second_time() -> None:
+    interview = ["Q: Where did you grow up?", "A: St. Croix", "Q: Favorite athlete?", "A: Lebron James"]
+    assert kept([*ARTICLE, *interview, *interview, *MENU]) == [*ARTICLE, *interview]
+
+
+def test_a_box_of_long_cut_off_teasers_goes() -> None:
+    # One paragraph cut off after the article is the article's; four in a row are a box of teasers.
+    teasers = [
+        f"Police in {town} say a man was arrested on Monday after a chase through the town centre, and the "
+        "investigation into the break-ins at the station is continuing as officers look for two more…"
+        for town in ("Avon", "Bray", "Cork", "Dale")
+    ]
+    assert kept([*ARTICLE, *teasers, *MENU]) == [*ARTICLE, teasers[0]]

