@@ -713,6 +713,68 @@ def _inside_text(page: Page, first: int, last: int) -> bool:
     return is_prose(page.text(before), PROSE_MIN_WORDS) and is_prose(page.text(after), PROSE_MIN_WORDS)
 
 
+# --- teasers fused to their summaries ------------------------------------------
+
+#: Where a headline ends and its summary starts with no space between
+#: ('... Student-AthleteA 24-year-old woman ...').
+_FUSED_SEAM_RE = re.compile(r"(?<=[a-z0-9?!’'\")])(?=[A-Z])")
+#: The headline part: this many words, this share of them capitalized ...
+FUSED_HEAD_WORDS = (4, 20)
+FUSED_HEAD_CAPS = 0.8
+#: ... the summary part: this many words, this share of them in lower case.
+FUSED_SUMMARY_WORDS = 8
+FUSED_SUMMARY_LOWER = 0.5
+
+
+def _headline_fused_to_summary(text: str) -> bool:
+    """A Title Case headline run into a sentence-case summary, as a teaser
+    box's link is flattened ('Customers Leave Without Paying $690 Bill At
+    Troy SteakhouseA party of six left ...')."""
+    for m in _FUSED_SEAM_RE.finditer(text):
+        head = text[: m.start()].split()
+        if not FUSED_HEAD_WORDS[0] <= len(head) <= FUSED_HEAD_WORDS[1]:
+            continue
+        alpha = [w for w in head if w[:1].isalpha()]
+        if not alpha or sum(w[0].isupper() for w in alpha) < FUSED_HEAD_CAPS * len(alpha):
+            continue
+        rest = text[m.start() :].split()
+        words = [w for w in rest if w[:1].isalpha()]
+        if len(rest) >= FUSED_SUMMARY_WORDS and sum(w[0].islower() for w in words) >= FUSED_SUMMARY_LOWER * len(words):
+            return True
+    return False
+
+
+@heuristic(
+    "TEASE002",
+    "teaser",
+    "Two or more lines in a row that each run a Title Case headline into its summary with no space between ('... At Troy SteakhouseA party of six left ...') are a box of links to other stories.",
+    removes=[
+        "The council met on Monday and voted on the budget for the next year.\n"
+        "- Customers Leave Without Paying $690 Bill At Troy SteakhouseA party of six left the steakhouse without paying their bill after a fight.\n"
+        "- Michigan To Mail Redistricting Panel Applications To 250,000The state will mail applications encouraging voters to apply to serve on the panel.",
+    ],
+    keeps=[
+        "Apple's new MacBook Pro has a bigger screen and a better keyboard than the old one, reviewers said.\n"
+        "The new iPhone and iPad models will reach the shops in the spring, the company said on Monday.",
+    ],
+)
+def fused_teasers(page: Page) -> list[Hit]:
+    hits: list[Hit] = []
+    run: list[int] = []
+    for i, text in [*page.iter_alive(), (-1, "")]:
+        if (
+            i >= 0
+            and count_words(text) >= FUSED_HEAD_WORDS[0] + FUSED_SUMMARY_WORDS
+            and _headline_fused_to_summary(text)
+        ):
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            hits.extend(Hit(j, f"headline fused to its summary, {len(run)} in a row") for j in run)
+        run = []
+    return hits
+
+
 # --- edges: lines outside the page's runs of content ------------------------
 
 #: A line of at least this many words that ends like a sentence is prose.
