@@ -24,6 +24,7 @@ _WORD_RE = re.compile(r"\w+")
 _TOKEN_RE = re.compile(r"[^\s\w]*\w\S*")
 #: What a line of running text ends with: sentence punctuation, possibly
 #: followed by closing quotes or brackets.
+_CLAUSE_MARK_RE = re.compile(r"[.,;:!?。，、；！？]")
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$|[\"”’»]$")
 
 
@@ -77,15 +78,20 @@ def is_sentence(text: str) -> bool:
 
 def is_prose(text: str, min_words: int = 10) -> bool:
     """A line that reads as article prose: a sentence of ``min_words`` words
-    or more, or a very long line whatever its ending.
+    or more, or a very long line whatever its ending, if it has any
+    punctuation at all (a fused menu or a line of tags has none).
 
     >>> is_prose("Russia continues to help China develop its own missile early warning system.")
     True
     >>> is_prose("Chinese movies scrap Lunar New Year premieres due to virus outbreak")
     False
+    >>> is_prose(" ".join(["Rankings and Research Companies Channelcast Marketing Matters Events Jobs"] * 4))
+    False
     """
     n = count_words(text)
-    return n >= 3 * min_words or (n >= min_words and (is_sentence(text) or text.rstrip().endswith(":")))
+    if n >= 3 * min_words:
+        return bool(_CLAUSE_MARK_RE.search(text))  # word soup (a fused menu, a tag line) has no punctuation
+    return n >= min_words and (is_sentence(text) or text.rstrip().endswith(":"))
 
 
 @dataclass(frozen=True)
