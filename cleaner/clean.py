@@ -20,7 +20,16 @@ from cleaner.config import Config
 from cleaner.doc import CleanResult, Removal
 from cleaner.errors import ReplayError, RulePackError, UsageError
 from cleaner.examples import check_example
-from cleaner.heuristics import REGISTRY, Heuristic, dated_lists, interview_lists, numbered_lists, tweet_embeds
+from cleaner.heuristics import (
+    REGISTRY,
+    RUN_HEURISTICS,
+    Heuristic,
+    dated_lists,
+    interview_lists,
+    numbered_lists,
+    recipe_cards,
+    tweet_embeds,
+)
 from cleaner.langid import UNDETERMINED, detect_language
 from cleaner.matcher import LineMatcher
 from cleaner.page import Page, assemble, count_words, is_prose, is_sentence, split_lines
@@ -363,22 +372,19 @@ def apply_heuristic(page: Page, h: Heuristic) -> None:
             page.drop(hit.index, h.id, hit.detail)
 
 
-#: The heuristics that take a run of short lines for a menu; the lines they
-#: took from an ordered list come back. (Repeats that REP001 took stay out.)
-RUN_HEURISTICS = ("TEASE001", "EDGE001")
 TWEET_IDS = (*RUN_HEURISTICS, "REP001")
 
 
 def keep_ordered_lists(page: Page) -> None:
     """Put back the items of lists numbered 1, 2, 3, ..., of schedules
-    dated in order, of Q/A interviews and of embedded tweets
+    dated in order, of Q/A interviews, of recipe cards and of embedded tweets
     (:func:`numbered_lists`, :func:`dated_lists`, :func:`interview_lists`,
-    :func:`tweet_embeds`) that TEASE001 or EDGE001 took for a menu, unless
+    :func:`recipe_cards`, :func:`tweet_embeds`) that TEASE001 or EDGE001 took for a menu, unless
     the line before the list was taken out by anything else (a rule's 'Most
     read' header over a numbered list of other stories). Items taken out
     for another reason (a repeat, a rule) stay out, except a tweet's
     '— Name (@handle) Date' line: two tweets of one account repeat it."""
-    lists = [*numbered_lists(page), *dated_lists(page), *interview_lists(page)]
+    lists = [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *recipe_cards(page)]
     back = []
     for items, ids in [*((x, RUN_HEURISTICS) for x in lists), *((x, TWEET_IDS) for x in tweet_embeds(page))]:
         before = next((j for j in range(items[0] - 1, -1, -1) if page.originals[j].strip()), None)

@@ -907,6 +907,10 @@ DETECTOR = Heuristic(
 
 # --- numbered lists: kept -----------------------------------------------------
 
+#: The heuristics that take a run of short lines for a menu; the lines they
+#: took from an ordered list or a recipe card come back (``clean.keep_ordered_lists``).
+RUN_HEURISTICS = ("TEASE001", "EDGE001")
+
 #: An item of a numbered list: '1.', '1)', '1:', '1a', '1ª', '1º' then text.
 _NUMBERED_RE = re.compile(r"^\s*(\d{1,3})(?:[.):](?!\d)|[aªº°](?=\s))\s*\S")
 #: A numbered list counts from 1 with at least this many items ...
@@ -1087,3 +1091,62 @@ def fused_numbered_list(page: Page) -> list[Hit]:
         for i, text in page.iter_alive()
         if text.lstrip()[:2] == "1 " and (n := _fused_list_items(text)) >= FUSED_LIST_MIN_ITEMS
     ]
+
+
+# --- recipe cards: kept --------------------------------------------------------
+
+_INGREDIENTS_RE = re.compile(
+    r"^\s*(?:ingredients|zutaten|ingrédients|ingredientes|ingredienti|ингредиенты)\s*:?\s*$", re.I
+)
+_STEPS_RE = re.compile(
+    r"^\s*(?:instructions|directions|method|preparation|zubereitung|préparation|preparación|preparazione|приготовление)\s*:?\s*$",
+    re.I,
+)
+#: A card's ingredients and its steps are each at most this many lines.
+RECIPE_MAX_LINES = 40
+#: The card's title, on the line before 'Ingredients', is at most this many words.
+RECIPE_TITLE_WORDS = 12
+#: A step ends like a sentence, is numbered, or has at least this many words.
+RECIPE_STEP_WORDS = 6
+
+
+def recipe_cards(page: Page) -> list[list[int]]:
+    """Recipe cards: an 'Ingredients' header, 2+ lines, a 'Directions' (or
+    'Instructions', 'Method', ...) header, then the steps (lines that end
+    like sentences, are numbered or have 6+ words). The lines of each card, with the
+    title on the line before it when that is short. A card's short lines
+    read like a menu to the layout heuristics."""
+    lines = [i for i in range(len(page)) if page.originals[i].strip()]
+    cards = []
+    for k, i in enumerate(lines):
+        if not _INGREDIENTS_RE.match(page.originals[i]):
+            continue
+        steps_at = next(
+            (
+                n
+                for n in range(k + 3, min(k + 2 + RECIPE_MAX_LINES, len(lines)))
+                if _STEPS_RE.match(page.originals[lines[n]])
+            ),
+            None,
+        )
+        if steps_at is None:
+            continue
+        card = lines[k : steps_at + 1]
+        for j in lines[steps_at + 1 : steps_at + 1 + RECIPE_MAX_LINES]:
+            text = page.originals[j]
+            if not (is_sentence(text) or _NUMBERED_RE.match(text) or count_words(text) >= RECIPE_STEP_WORDS):
+                break
+            card.append(j)
+        if len(card) > steps_at - k + 1:  # at least one step
+            title = next(
+                (
+                    j
+                    for j in reversed(lines[max(k - 3, 0) : k])
+                    if page.dropped[j] in (None, *RUN_HEURISTICS)
+                    and count_words(page.originals[j]) <= RECIPE_TITLE_WORDS
+                    and not is_sentence(page.originals[j])
+                ),
+                None,
+            )
+            cards.append(([title] if title is not None else []) + card)
+    return cards

@@ -128,3 +128,18 @@ def test_a_box_of_long_cut_off_teasers_goes() -> None:
         for town in ("Avon", "Bray", "Cork", "Dale")
     ]
     assert kept([*ARTICLE, *teasers, *MENU]) == [*ARTICLE, teasers[0]]
+
+
+def test_a_recipe_card_after_the_article_stays() -> None:
+    card = [
+        "Spiced Honey Pear Jam",
+        "Ingredients",
+        "8 ripe pears, cored and peeled",
+        "1 lemon",
+        "1 tsp cinnamon",
+        "Instructions",
+        "Fill the canner with water and set it to simmer.",
+        "Core, peel and cube the pears and boil them while stirring for about a minute",
+        "Spoon the jam into jars and boil them for ten minutes.",
+    ]
+    assert kept([*ARTICLE, *card, *MENU]) == [*ARTICLE, *card]
