@@ -372,25 +372,28 @@ def apply_heuristic(page: Page, h: Heuristic) -> None:
             page.drop(hit.index, h.id, hit.detail)
 
 
-TWEET_IDS = (*RUN_HEURISTICS, "REP001")
-
-
 def keep_ordered_lists(page: Page) -> None:
     """Put back the items of lists numbered 1, 2, 3, ..., of schedules
-    dated in order, of Q/A interviews, of recipe cards and of embedded tweets
+    dated in order, of Q/A interviews and of embedded tweets
     (:func:`numbered_lists`, :func:`dated_lists`, :func:`interview_lists`,
-    :func:`recipe_cards`, :func:`tweet_embeds`) that TEASE001 or EDGE001 took for a menu, unless
+    :func:`tweet_embeds`) that TEASE001 or EDGE001 took for a menu, unless
     the line before the list was taken out by anything else (a rule's 'Most
     read' header over a numbered list of other stories). Items taken out
     for another reason (a repeat, a rule) stay out, except a tweet's
-    '— Name (@handle) Date' line: two tweets of one account repeat it."""
-    lists = [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *recipe_cards(page)]
+    '— Name (@handle) Date' line when its tweet is kept: two tweets of one
+    account repeat it. Recipe cards (:func:`recipe_cards`) come back
+    without the guard: their two headers are evidence enough."""
     back = []
-    for items, ids in [*((x, RUN_HEURISTICS) for x in lists), *((x, TWEET_IDS) for x in tweet_embeds(page))]:
+    for items in [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *tweet_embeds(page)]:
         before = next((j for j in range(items[0] - 1, -1, -1) if page.originals[j].strip()), None)
         if before is not None and page.dropped[before] not in (None, *RUN_HEURISTICS):
             continue
-        back += [i for i in items if page.dropped[i] in ids]
+        back += [i for i in items if page.dropped[i] in RUN_HEURISTICS]
+    for items in tweet_embeds(page):  # the '— Name (@handle) Date' line repeats, its tweet does not
+        if page.dropped[items[-1]] == "REP001" and all(page.dropped[i] is None or i in back for i in items[:-1]):
+            back.append(items[-1])
+    for card in recipe_cards(page):  # 'Ingredients' and 'Directions' are evidence enough
+        back += [i for i in card if page.dropped[i] in RUN_HEURISTICS]
     page.undrop(back)
 
 

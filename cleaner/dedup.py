@@ -248,7 +248,7 @@ class Deduper:
     def add_sketch(self, index: int, doc_id: str, sketch: Sketch | None, meta: Mapping[str, Any] | None = None) -> None:
         """Add a document sketched elsewhere, e.g. in a worker by ``deduper.sketcher.sketch_many(texts)``
         (a :class:`~cleaner.shingle.Sketcher` with the same n, num_perm and seed). ``None`` is skipped."""
-        if self._clusters is not None:
+        if self._clusters is not None or self._consumed:
             raise DedupError(f"Deduper.add after finish (document {doc_id!r})")
         if sketch is None:
             return
@@ -292,7 +292,7 @@ class Deduper:
         on first call; what was kept per document to compute them is freed)."""
         if self._clusters is None:
             if self._consumed:
-                raise DedupError("clustering failed before: the signatures were rearranged; add the documents again")
+                raise DedupError("clustering failed before and rearranged the signatures: make a new Deduper")
             self._consumed = True  # _cluster compacts the signatures in place
             self._clusters = self._cluster()
             self._sigs, self._exact = _Rows(0, np.uint32), _Rows(0, np.uint64)

@@ -717,7 +717,13 @@ def _inside_text(page: Page, first: int, last: int) -> bool:
 
 #: Where a headline ends and its summary starts with no space between
 #: ('... Student-AthleteA 24-year-old woman ...').
-_FUSED_SEAM_RE = re.compile(r"(?<=[a-z0-9?!’'\")])(?=[A-Z])")
+_FUSED_SEAM_RE = re.compile(r"(?<=[a-z0-9?!])(?=[A-Z])")
+#: Names with a capital inside ('McConnell', 'DeSantis', 'LeBron', 'iPhone')
+#: are not seams: the part of the word before the capital is one of these,
+#: or shorter than 3 letters.
+_NAME_PREFIXES = frozenset({"mc", "mac", "de", "la", "le", "di", "da", "van", "von", "del", "della"})
+#: Seams are looked for in this many first characters (a headline is short).
+FUSED_SCAN_CHARS = 300
 #: The headline part: this many words, this share of them capitalized ...
 FUSED_HEAD_WORDS = (4, 20)
 FUSED_HEAD_CAPS = 0.8
@@ -730,9 +736,12 @@ def _headline_fused_to_summary(text: str) -> bool:
     """A Title Case headline run into a sentence-case summary, as a teaser
     box's link is flattened ('Customers Leave Without Paying $690 Bill At
     Troy SteakhouseA party of six left ...')."""
-    for m in _FUSED_SEAM_RE.finditer(text):
+    for m in _FUSED_SEAM_RE.finditer(text, 0, FUSED_SCAN_CHARS):
         head = text[: m.start()].split()
-        if not FUSED_HEAD_WORDS[0] <= len(head) <= FUSED_HEAD_WORDS[1]:
+        if len(head) > FUSED_HEAD_WORDS[1]:
+            break
+        piece = head[-1] if head else ""
+        if len(head) < FUSED_HEAD_WORDS[0] or len(piece) < 3 or piece.lower() in _NAME_PREFIXES:
             continue
         alpha = [w for w in head if w[:1].isalpha()]
         if not alpha or sum(w[0].isupper() for w in alpha) < FUSED_HEAD_CAPS * len(alpha):
@@ -756,6 +765,10 @@ def _headline_fused_to_summary(text: str) -> bool:
     keeps=[
         "Apple's new MacBook Pro has a bigger screen and a better keyboard than the old one, reviewers said.\n"
         "The new iPhone and iPad models will reach the shops in the spring, the company said on Monday.",
+        "Senate Majority Leader Mitch McConnell said on Tuesday that the chamber would vote on the relief bill before the end of next week.\n"
+        "House Minority Leader Kevin McCarthy told reporters that his party would not support the bill in its current form without changes.",
+        'Health Secretary Matt Hancock said "We are doing everything we can to get the tests out to the care homes this week."\n'
+        'Labour Leader Keir Starmer replied "The government has been far too slow to act on the tests and the care homes."',
     ],
 )
 def fused_teasers(page: Page) -> list[Hit]:
@@ -1104,18 +1117,17 @@ _STEPS_RE = re.compile(
 )
 #: A card's ingredients and its steps are each at most this many lines.
 RECIPE_MAX_LINES = 40
-#: The card's title, on the line before 'Ingredients', is at most this many words.
-RECIPE_TITLE_WORDS = 12
-#: A step ends like a sentence, is numbered, or has at least this many words.
+#: A step ends like a sentence, is numbered, or has at least this many words (mostly lower case).
 RECIPE_STEP_WORDS = 6
 
 
 def recipe_cards(page: Page) -> list[list[int]]:
     """Recipe cards: an 'Ingredients' header, 2+ lines, a 'Directions' (or
-    'Instructions', 'Method', ...) header, then the steps (lines that end
-    like sentences, are numbered or have 6+ words). The lines of each card, with the
-    title on the line before it when that is short. A card's short lines
-    read like a menu to the layout heuristics."""
+    'Instructions', 'Method', ...) header, then the steps: lines that end
+    like sentences, are numbered, or have 6+ words mostly in lower case;
+    the steps end at any other line or at a line a rule took out. The lines
+    of each card. A card's short lines read like a menu to the layout
+    heuristics."""
     lines = [i for i in range(len(page)) if page.originals[i].strip()]
     cards = []
     for k, i in enumerate(lines):
@@ -1133,20 +1145,16 @@ def recipe_cards(page: Page) -> list[list[int]]:
             continue
         card = lines[k : steps_at + 1]
         for j in lines[steps_at + 1 : steps_at + 1 + RECIPE_MAX_LINES]:
-            text = page.originals[j]
-            if not (is_sentence(text) or _NUMBERED_RE.match(text) or count_words(text) >= RECIPE_STEP_WORDS):
+            if page.dropped[j] not in (None, *RUN_HEURISTICS) or not _recipe_step(page.originals[j]):
                 break
             card.append(j)
         if len(card) > steps_at - k + 1:  # at least one step
-            title = next(
-                (
-                    j
-                    for j in reversed(lines[max(k - 3, 0) : k])
-                    if page.dropped[j] in (None, *RUN_HEURISTICS)
-                    and count_words(page.originals[j]) <= RECIPE_TITLE_WORDS
-                    and not is_sentence(page.originals[j])
-                ),
-                None,
-            )
-            cards.append(([title] if title is not None else []) + card)
+            cards.append(card)
     return cards
+
+
+def _recipe_step(text: str) -> bool:
+    if is_sentence(text) or _NUMBERED_RE.match(text):
+        return True
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return count_words(text) >= RECIPE_STEP_WORDS and sum(w[0].islower() for w in words) >= 0.5 * len(words)

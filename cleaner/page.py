@@ -24,7 +24,7 @@ _WORD_RE = re.compile(r"\w+")
 _TOKEN_RE = re.compile(r"[^\s\w]*\w\S*")
 #: What a line of running text ends with: sentence punctuation, possibly
 #: followed by closing quotes or brackets.
-_CLAUSE_MARK_RE = re.compile(r"[.,;:!?。，、；！？]")
+_CLAUSE_MARK_RE = re.compile(r"[.,;:!?…。，、；！？।॥۔،؛؟።፣]")
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$|[\"”’»]$")
 
 
@@ -87,10 +87,13 @@ def is_prose(text: str, min_words: int = 10) -> bool:
     False
     >>> is_prose(" ".join(["Rankings and Research Companies Channelcast Marketing Matters Events Jobs"] * 4))
     False
+    >>> is_prose(" ".join(["भारत में चुनाव आयोग ने आज नई तारीखों की घोषणा की"] * 4) + "।")
+    True
     """
     n = count_words(text)
     if n >= 3 * min_words:
-        return bool(_CLAUSE_MARK_RE.search(text))  # word soup (a fused menu, a tag line) has no punctuation
+        # word soup (a fused menu, a tag line) has no punctuation
+        return bool(_CLAUSE_MARK_RE.search(text)) or is_sentence(text)
     return n >= min_words and (is_sentence(text) or text.rstrip().endswith(":"))
 
 

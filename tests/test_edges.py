@@ -132,7 +132,6 @@ def test_a_box_of_long_cut_off_teasers_goes() -> None:
 
 def test_a_recipe_card_after_the_article_stays() -> None:
     card = [
-        "Spiced Honey Pear Jam",
         "Ingredients",
         "8 ripe pears, cored and peeled",
         "1 lemon",
@@ -143,3 +142,22 @@ def test_a_recipe_card_after_the_article_stays() -> None:
         "Spoon the jam into jars and boil them for ten minutes.",
     ]
     assert kept([*ARTICLE, *card, *MENU]) == [*ARTICLE, *card]
+
+
+def test_a_recipe_card_ends_at_its_steps() -> None:
+    card = [
+        "Ingredients",
+        "8 ripe pears",
+        "1 lemon",
+        "Instructions",
+        "Fill the canner with water and set it to simmer.",
+    ]
+    after = ["You Might Also Like These Easy Weeknight Dinner Recipes", "Jane says: Made this twice, delicious!"]
+    out = kept([*ARTICLE, *card, *after, *MENU])
+    assert out[: len(ARTICLE) + len(card)] == [*ARTICLE, *card] and after[0] not in out
+
+
+def test_a_tweet_embedded_twice_comes_back_once() -> None:
+    tweet = ["Observe a minute of silence for the departed.", "— The City Council (@CityCouncil) October 9, 2018"]
+    page = [*ARTICLE, *tweet, *tweet, "Click here to subscribe to our newsletter", *SHARE]
+    assert kept(page) == [*ARTICLE, *tweet]
