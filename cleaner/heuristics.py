@@ -718,6 +718,7 @@ def _inside_text(page: Page, first: int, last: int) -> bool:
 #: Where a headline ends and its summary starts with no space between
 #: ('... Student-AthleteA 24-year-old woman ...').
 _FUSED_SEAM_RE = re.compile(r"(?<=[a-z0-9?!])(?=[A-Z])")
+_SEAM_PAIR_RE = re.compile(r"[a-z0-9?!][A-Z]")  # the same test, faster to search for
 #: Names with a capital inside ('McConnell', 'DeSantis', 'LeBron', 'iPhone')
 #: are not seams: the part of the word before the capital is one of these,
 #: or shorter than 3 letters.
@@ -777,6 +778,7 @@ def fused_teasers(page: Page) -> list[Hit]:
     for i, text in [*page.iter_alive(), (-1, "")]:
         if (
             i >= 0
+            and _SEAM_PAIR_RE.search(text, 0, FUSED_SCAN_CHARS)  # cheap: most lines have no seam
             and count_words(text) >= FUSED_HEAD_WORDS[0] + FUSED_SUMMARY_WORDS
             and _headline_fused_to_summary(text)
         ):
