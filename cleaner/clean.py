@@ -26,6 +26,7 @@ from cleaner.heuristics import (
     Heuristic,
     dated_lists,
     interview_lists,
+    led_tables,
     numbered_lists,
     recipe_cards,
     tweet_embeds,
@@ -381,8 +382,10 @@ def keep_ordered_lists(page: Page) -> None:
     read' header over a numbered list of other stories). Items taken out
     for another reason (a repeat, a rule) stay out, except a tweet's
     '— Name (@handle) Date' line when its tweet is kept: two tweets of one
-    account repeat it. Recipe cards (:func:`recipe_cards`) come back
-    without the guard: their two headers are evidence enough."""
+    account repeat it. Recipe cards (:func:`recipe_cards`) and tables led
+    into by a line ending with ':' (:func:`led_tables`) come back without
+    the guard: their headers are evidence enough (a table's repeated cells
+    come back from REP001 too)."""
     back = []
     for items in [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *tweet_embeds(page)]:
         before = next((j for j in range(items[0] - 1, -1, -1) if page.originals[j].strip()), None)
@@ -394,6 +397,8 @@ def keep_ordered_lists(page: Page) -> None:
             back.append(items[-1])
     for card in recipe_cards(page):  # 'Ingredients' and 'Directions' are evidence enough
         back += [i for i in card if page.dropped[i] in RUN_HEURISTICS]
+    for table in led_tables(page):  # the lead-in is evidence enough; cells repeat
+        back += [i for i in table if page.dropped[i] in (*RUN_HEURISTICS, "REP001")]
     page.undrop(back)
 
 

@@ -1160,3 +1160,43 @@ def _recipe_step(text: str) -> bool:
         return True
     words = [w for w in text.split() if w[:1].isalpha()]
     return count_words(text) >= RECIPE_STEP_WORDS and sum(w[0].islower() for w in words) >= 0.5 * len(words)
+
+
+# --- tables led into by the article: kept ----------------------------------------
+
+#: A table cell that is only a number ('5040', '39%', '1:30.2', '-3').
+_NUMBER_CELL_RE = re.compile(r"^\s*[-+]?\d[\d.,:%/ -]*\s*$")
+#: A flattened table: at least this many short lines in a row ...
+TABLE_MIN_CELLS = 12
+#: ... of at most this many words, at least this share of them numbers.
+TABLE_CELL_WORDS = 6
+TABLE_NUMBER_SHARE = 0.4
+#: The lead-in line before it ends with ':' and has at least this many words.
+TABLE_LEAD_WORDS = 6
+
+
+def led_tables(page: Page) -> list[list[int]]:
+    """Tables the article leads into, flattened one cell a line (a season's
+    standings, a price list): a line of 6+ words ending with ':', then 12+
+    short lines in a row up to the last number, 40 %+ of them numbers. The
+    lead-in and the cells.
+    Menus have no column of numbers; cells repeat (REP001)."""
+    lines = [i for i in range(len(page)) if page.originals[i].strip()]
+    tables = []
+    k = 0
+    while k < len(lines):
+        lead = page.originals[lines[k]].rstrip()
+        if not (lead.endswith(":") and count_words(lead) >= TABLE_LEAD_WORDS):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(lines) and count_words(page.originals[lines[end]]) <= TABLE_CELL_WORDS:
+            end += 1
+        cells = lines[k + 1 : end]
+        numeric = [n for n, i in enumerate(cells) if _NUMBER_CELL_RE.match(page.originals[i])]
+        cells = cells[: numeric[-1] + 1] if numeric else []  # the table ends with its last number
+        numbers = len(numeric)
+        if len(cells) >= TABLE_MIN_CELLS and numbers >= TABLE_NUMBER_SHARE * len(cells):
+            tables.append([lines[k], *cells])
+        k = end
+    return tables

@@ -161,3 +161,28 @@ def test_a_tweet_embedded_twice_comes_back_once() -> None:
     tweet = ["Observe a minute of silence for the departed.", "— The City Council (@CityCouncil) October 9, 2018"]
     page = [*ARTICLE, *tweet, *tweet, "Click here to subscribe to our newsletter", *SHARE]
     assert kept(page) == [*ARTICLE, *tweet]
+
+
+STANDINGS = [
+    "Pos.",
+    "Driver",
+    "Points",
+    "1",
+    "Kyle Busch",
+    "5040",
+    "2",
+    "Martin Truex Jr.",
+    "5035",
+    "3",
+    "Kevin Harvick",
+    "5033",
+]
+
+
+def test_a_table_the_article_leads_into_stays() -> None:
+    lead = "The final standings of the season after all 36 races are as follows:"
+    assert kept([*ARTICLE, lead, *STANDINGS, *MENU]) == [*ARTICLE, lead, *STANDINGS]
+
+
+def test_a_table_without_a_lead_in_goes() -> None:
+    assert kept([*ARTICLE, "Standings", *STANDINGS, *MENU]) == ARTICLE
