@@ -382,10 +382,11 @@ def keep_ordered_lists(page: Page) -> None:
     read' header over a numbered list of other stories). Items taken out
     for another reason (a repeat, a rule) stay out, except a tweet's
     '— Name (@handle) Date' line when its tweet is kept: two tweets of one
-    account repeat it. Recipe cards (:func:`recipe_cards`) and tables led
-    into by a line ending with ':' (:func:`led_tables`) come back without
-    the guard: their headers are evidence enough (a table's repeated cells
-    come back from REP001 too)."""
+    account repeat it. Recipe cards (:func:`recipe_cards`) come back
+    without the guard: their two headers are evidence enough. A table led
+    into by a line ending with ':' (:func:`led_tables`) comes back when its
+    lead-in is kept or was taken by TEASE001/EDGE001 (not by a rule, not as
+    a repeat); its cells come back from REP001 too, as cells repeat."""
     back = []
     for items in [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *tweet_embeds(page)]:
         before = next((j for j in range(items[0] - 1, -1, -1) if page.originals[j].strip()), None)
@@ -397,8 +398,9 @@ def keep_ordered_lists(page: Page) -> None:
             back.append(items[-1])
     for card in recipe_cards(page):  # 'Ingredients' and 'Directions' are evidence enough
         back += [i for i in card if page.dropped[i] in RUN_HEURISTICS]
-    for table in led_tables(page):  # the lead-in is evidence enough; cells repeat
-        back += [i for i in table if page.dropped[i] in (*RUN_HEURISTICS, "REP001")]
+    for lead, *cells in led_tables(page):  # the lead-in is evidence enough; cells repeat
+        if page.dropped[lead] in (None, *RUN_HEURISTICS):  # not a rule's sign-up line, not a repeat
+            back += [i for i in [lead, *cells] if page.dropped[i] in (*RUN_HEURISTICS, "REP001")]
     page.undrop(back)
 
 

@@ -747,6 +747,8 @@ def _headline_fused_to_summary(text: str) -> bool:
         alpha = [w for w in head if w[:1].isalpha()]
         if not alpha or sum(w[0].isupper() for w in alpha) < FUSED_HEAD_CAPS * len(alpha):
             continue
+        if any(w[0].islower() and len(w) >= 4 for w in alpha):  # 'said', 'would': a sentence, not a headline
+            continue
         rest = text[m.start() :].split()
         words = [w for w in rest if w[:1].isalpha()]
         if len(rest) >= FUSED_SUMMARY_WORDS and sum(w[0].islower() for w in words) >= FUSED_SUMMARY_LOWER * len(words):
@@ -770,6 +772,8 @@ def _headline_fused_to_summary(text: str) -> bool:
         "House Minority Leader Kevin McCarthy told reporters that his party would not support the bill in its current form without changes.",
         'Health Secretary Matt Hancock said "We are doing everything we can to get the tests out to the care homes this week."\n'
         'Labour Leader Keir Starmer replied "The government has been far too slow to act on the tests and the care homes."',
+        "Tesla Chief Executive Elon Musk said SpaceX would try another launch of the rocket before the end of the year.\n"
+        "Former Vice President Joe Biden said YouTube and Facebook should do more to stop false claims about the vote.",
     ],
 )
 def fused_teasers(page: Page) -> list[Hit]:
@@ -1173,13 +1177,31 @@ TABLE_CELL_WORDS = 6
 TABLE_NUMBER_SHARE = 0.4
 #: The lead-in line before it ends with ':' and has at least this many words.
 TABLE_LEAD_WORDS = 6
+#: The table ends before this many lines in a row that are not numbers.
+TABLE_GAP = 3
+
+
+def _table_cells(page: Page, short: list[int]) -> list[int]:
+    """The cells of a table at the head of the short lines ``short``: its
+    header cells, then up to the last number before a run of
+    ``TABLE_GAP`` lines that are not numbers (the menu under the table)."""
+    is_number = [bool(_NUMBER_CELL_RE.match(page.originals[i])) for i in short]
+    last, gap = -1, 0
+    for n, number in enumerate(is_number):
+        if number:
+            last, gap = n, 0
+        elif last >= 0:
+            gap += 1
+            if gap >= TABLE_GAP:
+                break
+    return short[: last + 1]
 
 
 def led_tables(page: Page) -> list[list[int]]:
     """Tables the article leads into, flattened one cell a line (a season's
     standings, a price list): a line of 6+ words ending with ':', then 12+
-    short lines in a row up to the last number, 40 %+ of them numbers. The
-    lead-in and the cells.
+    short lines in a row, up to the last number before 3 lines in a row
+    that are not numbers, 40 %+ of them numbers. The lead-in and the cells.
     Menus have no column of numbers; cells repeat (REP001)."""
     lines = [i for i in range(len(page)) if page.originals[i].strip()]
     tables = []
@@ -1192,10 +1214,8 @@ def led_tables(page: Page) -> list[list[int]]:
         end = k + 1
         while end < len(lines) and count_words(page.originals[lines[end]]) <= TABLE_CELL_WORDS:
             end += 1
-        cells = lines[k + 1 : end]
-        numeric = [n for n, i in enumerate(cells) if _NUMBER_CELL_RE.match(page.originals[i])]
-        cells = cells[: numeric[-1] + 1] if numeric else []  # the table ends with its last number
-        numbers = len(numeric)
+        cells = _table_cells(page, lines[k + 1 : end])
+        numbers = sum(1 for i in cells if _NUMBER_CELL_RE.match(page.originals[i]))
         if len(cells) >= TABLE_MIN_CELLS and numbers >= TABLE_NUMBER_SHARE * len(cells):
             tables.append([lines[k], *cells])
         k = end

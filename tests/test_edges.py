@@ -186,3 +186,11 @@ def test_a_table_the_article_leads_into_stays() -> None:
 
 def test_a_table_without_a_lead_in_goes() -> None:
     assert kept([*ARTICLE, "Standings", *STANDINGS, *MENU]) == ARTICLE
+
+
+def test_a_table_under_a_sign_up_line_or_repeated_goes() -> None:
+    signup = "Sign up for our newsletter to get the latest scores every morning:"
+    assert kept([*ARTICLE, signup, *STANDINGS, *MENU]) == ARTICLE
+    lead = "The final standings of the season after all 36 races are as follows:"
+    page = [*ARTICLE, lead, *STANDINGS, *ARTICLE, lead, *STANDINGS, *MENU]
+    assert kept(page).count(lead) == 1
