@@ -76,10 +76,20 @@ def is_sentence(text: str) -> bool:
     return bool(_SENTENCE_END_RE.search(text.rstrip()))
 
 
+#: A line whose words are at least this share capitalized is Title Case.
+TITLE_CASE_SHARE = 0.6
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
 def is_prose(text: str, min_words: int = 10) -> bool:
     """A line that reads as article prose: a sentence of ``min_words`` words
-    or more, or a very long line whatever its ending, if it has any
-    punctuation at all (a fused menu or a line of tags has none).
+    or more, or a very long line whatever its ending, unless it is Title
+    Case without any punctuation (a fused menu or a line of tags; a
+    transcript without punctuation is still prose).
 
     >>> is_prose("Russia continues to help China develop its own missile early warning system.")
     True
@@ -89,11 +99,14 @@ def is_prose(text: str, min_words: int = 10) -> bool:
     False
     >>> is_prose(" ".join(["भारत में चुनाव आयोग ने आज नई तारीखों की घोषणा की"] * 4) + "।")
     True
+    >>> is_prose(" ".join(["so we went down to the river and the water was very high"] * 3))
+    True
     """
     n = count_words(text)
     if n >= 3 * min_words:
-        # word soup (a fused menu, a tag line) has no punctuation
-        return bool(_CLAUSE_MARK_RE.search(text)) or is_sentence(text)
+        # Word soup (a fused menu, a tag line) has no punctuation and is
+        # mostly capitalized; a transcript without punctuation is not.
+        return bool(_CLAUSE_MARK_RE.search(text)) or is_sentence(text) or not _title_case(text)
     return n >= min_words and (is_sentence(text) or text.rstrip().endswith(":"))
 
 
