@@ -939,6 +939,9 @@ NUMBERED_ITEM_WORDS = 3
 NUMBERED_MAX_GAP = 3
 
 
+_HAS_ITEM_ONE_RE = re.compile(r"(?m)^[ \t]*1(?:[.):](?!\d)|[aªº°](?=\s))")
+
+
 def numbered_lists(page: Page) -> list[list[int]]:
     """Lists numbered 1, 2, 3, ... in order (a calendar's rounds, a
     ranking, the steps of a recipe, the picks of a gift guide): the line
@@ -947,6 +950,8 @@ def numbered_lists(page: Page) -> list[list[int]]:
     Menus and teaser boxes are not numbered in sequence; a numbered list
     is the article's own content, which the layout heuristics (short lines
     in a run) would otherwise take for a menu."""
+    if not _HAS_ITEM_ONE_RE.search(page.joined()):  # one scan of the page first
+        return []
     lists: list[list[int]] = []
     items: list[int] = []
     expect, gap = 1, 0
@@ -985,11 +990,18 @@ _MONTH_NUMBER = {
 }
 
 
+_HAS_DATED_LINE_RE = re.compile(
+    r"(?im)^[ \t]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+)
+
+
 def dated_lists(page: Page) -> list[list[int]]:
     """Schedules: 3+ lines in a row that each start with a date ('June 9 -
     West Palm Beach, FL @ Coral Sky Amphitheatre') and 3+ words, the dates
     strictly later line by line (a tour, the rounds of a season). Lists of
     other stories are dated newest first, and archives by month only."""
+    if not _HAS_DATED_LINE_RE.search(page.joined()):  # one scan of the page first
+        return []
     lists: list[list[int]] = []
     items: list[int] = []
     last = (-1, -1)
@@ -1016,11 +1028,16 @@ _QA_RE = re.compile(r"^\s*([QA])\s*[:.]\s+\S")
 QA_MIN_PAIRS = 2
 
 
+_HAS_QUESTION_RE = re.compile(r"(?m)^[ \t]*Q[ \t]*[:.]\s")
+
+
 def interview_lists(page: Page) -> list[list[int]]:
     """Interviews set as 'Q: ...' / 'A: ...' lines, questions and answers
     taking turns (at most ``NUMBERED_MAX_GAP`` lines apart), 2+ pairs: the
     lines of each. Short answers ('A: Lebron James') read like a menu to
     the layout heuristics."""
+    if not _HAS_QUESTION_RE.search(page.joined()):  # one scan of the page first
+        return []
     lists: list[list[int]] = []
     items: list[int] = []
     want, gap = "Q", 0
@@ -1053,6 +1070,8 @@ _TWEET_BY_RE = re.compile(
 def tweet_embeds(page: Page) -> list[list[int]]:
     """Tweets embedded in the article, as a scraper flattens them: the
     tweet's text, then '— Name (@handle) Date'. The two lines of each."""
+    if "(@" not in page.joined():
+        return []
     embeds = []
     for i in range(len(page)):
         text = page.originals[i]
@@ -1127,6 +1146,11 @@ RECIPE_MAX_LINES = 40
 RECIPE_STEP_WORDS = 6
 
 
+_HAS_INGREDIENTS_RE = re.compile(
+    r"(?im)^[ \t]*(?:ingredients|zutaten|ingrédients|ingredientes|ingredienti|ингредиенты)[ \t]*:?[ \t]*$"
+)
+
+
 def recipe_cards(page: Page) -> list[list[int]]:
     """Recipe cards: an 'Ingredients' header, 2+ lines, a 'Directions' (or
     'Instructions', 'Method', ...) header, then the steps: lines that end
@@ -1134,6 +1158,8 @@ def recipe_cards(page: Page) -> list[list[int]]:
     the steps end at any other line or at a line a rule took out. The lines
     of each card. A card's short lines read like a menu to the layout
     heuristics."""
+    if not _HAS_INGREDIENTS_RE.search(page.joined()):  # one scan of the page first
+        return []
     lines = [i for i in range(len(page)) if page.originals[i].strip()]
     cards = []
     for k, i in enumerate(lines):
@@ -1197,12 +1223,17 @@ def _table_cells(page: Page, short: list[int]) -> list[int]:
     return short[: last + 1]
 
 
+_HAS_LEAD_IN_RE = re.compile(r"(?m):[ \t]*$")
+
+
 def led_tables(page: Page) -> list[list[int]]:
     """Tables the article leads into, flattened one cell a line (a season's
     standings, a price list): a line of 6+ words ending with ':', then 12+
     short lines in a row, up to the last number before 3 lines in a row
     that are not numbers, 40 %+ of them numbers. The lead-in and the cells.
     Menus have no column of numbers; cells repeat (REP001)."""
+    if not _HAS_LEAD_IN_RE.search(page.joined()):  # one scan of the page first
+        return []
     lines = [i for i in range(len(page)) if page.originals[i].strip()]
     tables = []
     k = 0

@@ -132,6 +132,7 @@ class Page:
         self.removals: list[Removal] = []
         self._alive: list[int] | None = None  # alive(), until a line changes
         self._blank = [not t.strip() for t in lines]
+        self._joined: str | None = None  # joined(), computed once
 
     @classmethod
     def from_text(cls, text: str) -> Page:
@@ -139,6 +140,13 @@ class Page:
 
     def __len__(self) -> int:
         return len(self.originals)
+
+    def joined(self) -> str:
+        """The input lines joined with newlines (for one regex scan of the
+        whole page before a line-by-line pass)."""
+        if self._joined is None:
+            self._joined = "\n".join(self.originals)
+        return self._joined
 
     def text(self, i: int) -> str:
         return self._texts[i]
