@@ -27,6 +27,7 @@ from cleaner.heuristics import (
     dated_lists,
     interview_lists,
     led_tables,
+    line_before,
     numbered_lists,
     recipe_cards,
     tweet_embeds,
@@ -388,12 +389,13 @@ def keep_ordered_lists(page: Page) -> None:
     lead-in is kept or was taken by TEASE001/EDGE001 (not by a rule, not as
     a repeat); its cells come back from REP001 too, as cells repeat."""
     back = []
-    for items in [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *tweet_embeds(page)]:
-        before = next((j for j in range(items[0] - 1, -1, -1) if page.originals[j].strip()), None)
+    tweets = tweet_embeds(page)
+    for items in [*numbered_lists(page), *dated_lists(page), *interview_lists(page), *tweets]:
+        before = line_before(page, items[0])
         if before is not None and page.dropped[before] not in (None, *RUN_HEURISTICS):
             continue
         back += [i for i in items if page.dropped[i] in RUN_HEURISTICS]
-    for items in tweet_embeds(page):  # the '— Name (@handle) Date' line repeats, its tweet does not
+    for items in tweets:  # the '— Name (@handle) Date' line repeats, its tweet does not
         if page.dropped[items[-1]] == "REP001" and all(page.dropped[i] is None or i in back for i in items[:-1]):
             back.append(items[-1])
     for card in recipe_cards(page):  # 'Ingredients' and 'Directions' are evidence enough

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from cleaner.page import Hit, Page, count_words, is_prose, is_sentence
+from cleaner.page import Hit, Page, case_counts, count_words, is_prose, is_sentence
 from cleaner.prefilter import fold
 
 HeuristicFn = Callable[[Page], list[Hit]]
@@ -744,14 +744,14 @@ def _headline_fused_to_summary(text: str) -> bool:
         piece = head[-1] if head else ""
         if len(head) < FUSED_HEAD_WORDS[0] or len(piece) < 3 or piece.lower() in _NAME_PREFIXES:
             continue
-        alpha = [w for w in head if w[:1].isalpha()]
-        if not alpha or sum(w[0].isupper() for w in alpha) < FUSED_HEAD_CAPS * len(alpha):
+        upper, _, n = case_counts(head)
+        if not n or upper < FUSED_HEAD_CAPS * n:
             continue
-        if any(w[0].islower() and len(w) >= 4 for w in alpha):  # 'said', 'would': a sentence, not a headline
+        if any(w[:1].islower() and len(w) >= 4 for w in head):  # 'said', 'would': a sentence, not a headline
             continue
         rest = text[m.start() :].split()
-        words = [w for w in rest if w[:1].isalpha()]
-        if len(rest) >= FUSED_SUMMARY_WORDS and sum(w[0].islower() for w in words) >= FUSED_SUMMARY_LOWER * len(words):
+        _, lower, n = case_counts(rest)
+        if len(rest) >= FUSED_SUMMARY_WORDS and lower >= FUSED_SUMMARY_LOWER * n:
             return True
     return False
 
@@ -931,7 +931,9 @@ DETECTOR = Heuristic(
 RUN_HEURISTICS = ("TEASE001", "EDGE001")
 
 #: An item of a numbered list: '1.', '1)', '1:', '1a', '1ª', '1º' then text.
-_NUMBERED_RE = re.compile(r"^\s*(\d{1,3})(?:[.):](?!\d)|[aªº°](?=\s))\s*\S")
+#: What follows the number of a list item: '.', ')' or ':' (not '1.5'), or an ordinal letter.
+_ITEM_MARK = r"(?:[.):](?!\d)|[aªº°](?=\s))"
+_NUMBERED_RE = re.compile(rf"^\s*(\d{{1,3}}){_ITEM_MARK}\s*\S")
 #: A numbered list counts from 1 with at least this many items ...
 NUMBERED_MIN_ITEMS = 3
 #: ... each of at least this many words, at most this many lines apart.
@@ -939,7 +941,7 @@ NUMBERED_ITEM_WORDS = 3
 NUMBERED_MAX_GAP = 3
 
 
-_HAS_ITEM_ONE_RE = re.compile(r"(?m)^[ \t]*1(?:[.):](?!\d)|[aªº°](?=\s))")
+_HAS_ITEM_ONE_RE = re.compile(rf"(?m)^[ \t]*1{_ITEM_MARK}")
 
 
 def numbered_lists(page: Page) -> list[list[int]]:
@@ -980,9 +982,11 @@ def numbered_lists(page: Page) -> list[list[int]]:
 
 
 #: An item of a schedule: an English date ('June 9', 'Sat., Oct. 10th') then text.
+#: An optional weekday, then a month and a day ('Sat., Oct. 10').
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
 _DATED_RE = re.compile(
-    r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b[\s,:–—-]*(.*)$",
+    rf"^\s*{_WEEKDAY}{_MONTH}(\d{{1,2}})(?:st|nd|rd|th)?\b[\s,:–—-]*(.*)$",
     re.IGNORECASE,
 )
 _MONTH_NUMBER = {
@@ -990,9 +994,7 @@ _MONTH_NUMBER = {
 }
 
 
-_HAS_DATED_LINE_RE = re.compile(
-    r"(?im)^[ \t]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
-)
+_HAS_DATED_LINE_RE = re.compile(rf"(?im)^[ \t]*{_WEEKDAY}{_MONTH}\d")
 
 
 def dated_lists(page: Page) -> list[list[int]]:
@@ -1067,6 +1069,17 @@ _TWEET_BY_RE = re.compile(
 )
 
 
+def line_before(page: Page, i: int) -> int | None:
+    """The nearest line before ``i`` that is not blank in the input,
+    whether or not it was removed."""
+    return next((j for j in range(i - 1, -1, -1) if page.originals[j].strip()), None)
+
+
+def _filled_lines(page: Page) -> list[int]:
+    """The indices of the lines that are not blank in the input."""
+    return [i for i in range(len(page)) if page.originals[i].strip()]
+
+
 def tweet_embeds(page: Page) -> list[list[int]]:
     """Tweets embedded in the article, as a scraper flattens them: the
     tweet's text, then '— Name (@handle) Date'. The two lines of each."""
@@ -1076,7 +1089,7 @@ def tweet_embeds(page: Page) -> list[list[int]]:
     for i in range(len(page)):
         text = page.originals[i]
         if "(@" in text and _TWEET_BY_RE.match(text):
-            before = next((j for j in range(i - 1, -1, -1) if page.originals[j].strip()), None)
+            before = line_before(page, i)
             embeds.append([i] if before is None else [before, i])
     return embeds
 
@@ -1105,9 +1118,8 @@ def _fused_list_items(text: str) -> int:
             want += 1
     # Headlines have verbs and common nouns in lower case; a race's results
     # ('1 Max Verstappen (Red Bull) 2 Lewis Hamilton ...') are names.
-    alpha = [w for w in words if w[:1].isalpha()]
-    lower = sum(w[0].islower() for w in alpha)
-    return want - 1 if lower >= FUSED_LOWER_SHARE * len(alpha) else 0
+    _, lower, n = case_counts(words)
+    return want - 1 if lower >= FUSED_LOWER_SHARE * n else 0
 
 
 @heuristic(
@@ -1133,9 +1145,8 @@ def fused_numbered_list(page: Page) -> list[Hit]:
 
 # --- recipe cards: kept --------------------------------------------------------
 
-_INGREDIENTS_RE = re.compile(
-    r"^\s*(?:ingredients|zutaten|ingrédients|ingredientes|ingredienti|ингредиенты)\s*:?\s*$", re.I
-)
+_INGREDIENTS = r"(?:ingredients|zutaten|ingrédients|ingredientes|ingredienti|ингредиенты)"
+_INGREDIENTS_RE = re.compile(rf"^\s*{_INGREDIENTS}\s*:?\s*$", re.I)
 _STEPS_RE = re.compile(
     r"^\s*(?:instructions|directions|method|preparation|zubereitung|préparation|preparación|preparazione|приготовление)\s*:?\s*$",
     re.I,
@@ -1146,9 +1157,7 @@ RECIPE_MAX_LINES = 40
 RECIPE_STEP_WORDS = 6
 
 
-_HAS_INGREDIENTS_RE = re.compile(
-    r"(?im)^[ \t]*(?:ingredients|zutaten|ingrédients|ingredientes|ingredienti|ингредиенты)[ \t]*:?[ \t]*$"
-)
+_HAS_INGREDIENTS_RE = re.compile(rf"(?im)^[ \t]*{_INGREDIENTS}[ \t]*:?[ \t]*$")
 
 
 def recipe_cards(page: Page) -> list[list[int]]:
@@ -1160,7 +1169,7 @@ def recipe_cards(page: Page) -> list[list[int]]:
     heuristics."""
     if not _HAS_INGREDIENTS_RE.search(page.joined()):  # one scan of the page first
         return []
-    lines = [i for i in range(len(page)) if page.originals[i].strip()]
+    lines = _filled_lines(page)
     cards = []
     for k, i in enumerate(lines):
         if not _INGREDIENTS_RE.match(page.originals[i]):
@@ -1188,8 +1197,8 @@ def recipe_cards(page: Page) -> list[list[int]]:
 def _recipe_step(text: str) -> bool:
     if is_sentence(text) or _NUMBERED_RE.match(text):
         return True
-    words = [w for w in text.split() if w[:1].isalpha()]
-    return count_words(text) >= RECIPE_STEP_WORDS and sum(w[0].islower() for w in words) >= 0.5 * len(words)
+    _, lower, n = case_counts(text.split())
+    return count_words(text) >= RECIPE_STEP_WORDS and lower >= 0.5 * n
 
 
 # --- tables led into by the article: kept ----------------------------------------
@@ -1234,7 +1243,7 @@ def led_tables(page: Page) -> list[list[int]]:
     Menus have no column of numbers; cells repeat (REP001)."""
     if not _HAS_LEAD_IN_RE.search(page.joined()):  # one scan of the page first
         return []
-    lines = [i for i in range(len(page)) if page.originals[i].strip()]
+    lines = _filled_lines(page)
     tables = []
     k = 0
     while k < len(lines):

@@ -80,9 +80,26 @@ def is_sentence(text: str) -> bool:
 TITLE_CASE_SHARE = 0.6
 
 
+def case_counts(words: Iterable[str]) -> tuple[int, int, int]:
+    """Of the ``words`` that start with a letter: how many start with a
+    capital, how many with a lower-case letter, and how many there are.
+
+    >>> case_counts("The 4 Best Vegan spots in Detroit".split())
+    (4, 2, 6)
+    """
+    upper = lower = n = 0
+    for w in words:
+        first = w[:1]
+        if first.isalpha():
+            n += 1
+            upper += first.isupper()
+            lower += first.islower()
+    return upper, lower, n
+
+
 def _title_case(text: str) -> bool:
-    words = [w for w in text.split() if w[:1].isalpha()]
-    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+    upper, _, n = case_counts(text.split())
+    return n > 0 and upper >= TITLE_CASE_SHARE * n
 
 
 def is_prose(text: str, min_words: int = 10) -> bool:

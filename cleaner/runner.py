@@ -210,7 +210,7 @@ class WorkerPool:
         self.workers = workers
         self._pool: Any = None
         self._spec: RunSpec | None = None
-        self._files: list[str] = []
+        self._file: str | None = None  # the template lines, written once
 
     @property
     def started(self) -> bool:
@@ -234,12 +234,12 @@ class WorkerPool:
     def _templates_file(self, templates: Templates | None) -> str | None:
         if templates is None:
             return None
-        if not self._files:
-            fd, path = tempfile.mkstemp(prefix="cleaner-templates-", suffix=".pickle")
-            self._files.append(path)  # removed by close(), even if writing it fails
+        if self._file is None:
+            fd, self._file = tempfile.mkstemp(prefix="cleaner-templates-", suffix=".pickle")
+            # kept in self._file first: close() removes it even if writing it fails
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(templates, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        return self._files[0]
+        return self._file
 
     def close(self) -> None:
         """Stop the processes (at once: their work is done or abandoned)
@@ -248,10 +248,10 @@ class WorkerPool:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
-        for path in self._files:
+        if self._file is not None:
             with contextlib.suppress(OSError):
-                os.unlink(path)
-        self._files = []
+                os.unlink(self._file)
+            self._file = None
 
     def __enter__(self) -> WorkerPool:
         return self
