@@ -322,7 +322,8 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?"
+#: A clock time or a video's length: "4:47 pm", "08:51", "01:01:43".
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?"
 #: A comment's header line: who wrote it ("jdoe says:", "Ann on May 2, 2019
 #: at 4:47 pm said:"). A bare "X said:" is a lead-in to a quote, not this.
 _COMMENT_AUTHOR_RE = re.compile(
@@ -330,7 +331,7 @@ _COMMENT_AUTHOR_RE = re.compile(
     re.IGNORECASE,
 )
 #: A line that is only a time stamp, relative or absolute ("3 hours ago",
-#: "7H ago 08:51", "Wednesday November 20, 2019", "11/20/2019 01:14 PM").
+#: "7H ago 08:51", "9H ago 01:01:43", "Wednesday November 20, 2019", "11/20/2019 01:14 PM").
 _STAMP_RE = re.compile(
     rf"^(?:(?:updated|posted|published)\s*:?\s*)?(?:"
     rf"\d+\s*(?:[smhd]|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)\s+ago\b"
