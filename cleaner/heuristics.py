@@ -265,6 +265,71 @@ def fused_caption_credit(page: Page) -> list[Hit]:
     return [h for h in hits if page.is_alive(h.index)]
 
 
+#: A photo credit on a line of its own, labelled ('Photo: Getty Images',
+#: '(Image credit: ESA)', 'Photograph: Tim Robberts/Getty Images') or a
+#: photographer and agency joined by slashes ('Sakib Ali/Hindustan Times/Getty
+#: Images'); 'Photo by X' is left out: sites also put it under the lead photo,
+#: right after the article's first paragraph.
+_CREDIT_LABEL_RE = re.compile(
+    r"^\(?(?:photo(?:graph)?|image|picture|pic)s?(?: credit)?\s*:\s*[^()]{2,80}\)?\.?$"
+    r"|^(?!(?:photo(?:graph)?|image|picture)s? by\b)[\w.'’ -]{2,40}(?:/[\w.'’ -]{2,40}){1,3}$",
+    re.IGNORECASE,
+)
+_AGENCY_RE = re.compile(r"\b(?:getty images|ap|reuters|afp|epa|shutterstock|bloomberg|istock)\b", re.IGNORECASE)
+#: A credit has at most this many words; the caption above it at most
+#: ``CAPTION_MAX_WORDS`` (an article paragraph before a caption-less photo
+#: is longer, more often than not).
+CREDIT_MAX_WORDS = 10
+CAPTION_MAX_WORDS = 35
+
+
+def _credit_line(text: str) -> bool:
+    stripped = text.strip()
+    if count_words(stripped) > CREDIT_MAX_WORDS or not _CREDIT_LABEL_RE.match(stripped):
+        return False
+    return ":" in stripped or bool(_AGENCY_RE.search(stripped))
+
+
+@heuristic(
+    "CAP002",
+    "caption",
+    "A short line right above a photo credit on a line of its own ('Photo: Getty Images', '(Image credit: ESA)',"
+    " 'Sakib Ali/Hindustan Times/Getty Images') is that photo's caption: it goes with the credit.",
+    removes=[
+        "The council met on Monday and voted to close the bridge, which storms damaged in March.\n"
+        "- Burning crop stubble outside of Delhi is sending smoke into the city.\n- Sakib Ali/Hindustan Times/Getty Images\n"
+        "Repairs will take two years, the mayor said after the meeting.",
+        "The council met on Monday and voted to close the bridge, which storms damaged in March.\n"
+        "- An artist's concept of a moon lander on the lunar surface.\n- (Image credit: Ceres Robotics)",
+    ],
+    keeps=[
+        "The council met on Monday and voted to close the old bridge to all traffic.\n"
+        "Photo by Jason Kempin/Getty Images\nRepairs will take two years, the mayor said.",
+        "Bridges:\nPhoto: Getty Images\nThe council met on Monday.",
+        "The council met on Monday and voted to close the old bridge to all traffic, after engineers told the meeting that"
+        " its supports were cracked, that repairs would take two years and that the city had not set aside the money.\n"
+        "Photo: Getty Images",
+    ],
+)
+def credited_captions(page: Page) -> list[Hit]:
+    if not _CREDIT_HINT_RE.search(page.joined()):
+        return []
+    hits = []
+    lines = [i for i in range(len(page)) if page.text(i).strip()]
+    for prev, cur in pairwise(lines):
+        if not _credit_line(page.text(cur)):
+            continue
+        head = page.text(prev).strip()
+        if page.is_alive(prev) and 4 <= count_words(head) <= CAPTION_MAX_WORDS and not head.endswith(":"):
+            hits.append(Hit(prev, f"caption above the credit on line {cur + 1}"))
+            if page.is_alive(cur):
+                hits.append(Hit(cur, "photo credit"))
+    return hits
+
+
+_CREDIT_HINT_RE = re.compile(r"(?i)\b(?:photo|photograph|image|picture|pic)s?(?: credit)?\s*:|/")
+
+
 # --- navigation crumbs fused onto the headline ------------------------------
 
 #: Section names that sites put in breadcrumbs. A *chain* of two or more of
