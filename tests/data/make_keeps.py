@@ -34,6 +34,8 @@ SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 NOT_ARTICLE = {
     # LEGAL012, an affiliate disclosure
     "Disclosure: ZDNet may earn a commission from some of the products featured on this page.",
+    # PROMO021, the site's prompt to follow it on social networks
+    "Follow NBC Latino on Facebook, Twitter and Instagram.",
 }
 
 
