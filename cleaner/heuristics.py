@@ -75,10 +75,16 @@ def _norm(text: str) -> str:
 @heuristic(
     "REP001",
     "repeat",
-    "A line that already appeared earlier in the page (a repeated headline, caption or menu item) adds nothing.",
+    "A line that already appeared earlier in the page (a repeated headline, caption or menu item) adds nothing."
+    " When the later copy is a sentence between two lines of prose and the earlier one is not (a 'Highlights'"
+    " box, a pull-quote), the earlier copy goes instead.",
     removes=[
         "Russia-China military alliance cannot be excluded\n\n- Russia-China military alliance cannot be excluded\n\nMoscow said on Thursday that talks would go on.",
         "Photo: Damian Dovarganes, AP\n- Photo: Damian Dovarganes, AP\nThe show opens on Friday.",
+        "Highlights\n- The council will vote on the plan in May.\n"
+        "The bridge has been closed since March, when storms badly damaged its old supports.\n"
+        "The council will vote on the plan in May.\n"
+        "Engineers say the repairs will take two years and cost far more than the city planned.",
     ],
     keeps=[
         "The first point is cost.\nThe second point is time.\nBoth matter.",
@@ -89,15 +95,39 @@ def _norm(text: str) -> str:
 def repeated_lines(page: Page) -> list[Hit]:
     seen: dict[str, int] = {}
     hits = []
+    moved: set[str] = set()  # keys whose earlier copy went instead
     for i in range(len(page)):
         text = page.text(i)
         if not _WORD_RE.search(text):  # blank, or no word (count_words would be 0)
             continue
         key = _norm(text)
         if key in seen and page.is_alive(i):
+            first = seen[key]
+            if key not in moved and page.is_alive(first) and _pulled_quote(page, first, i):
+                hits.append(Hit(first, f"a pulled-out copy of line {i + 1}, which is in the article's prose"))
+                moved.add(key)
+                seen[key] = i
+                continue
             hits.append(Hit(i, f"repeats line {seen[key] + 1}"))
         seen.setdefault(key, i)
     return hits
+
+
+def _pulled_quote(page: Page, first: int, later: int) -> bool:
+    """A prose line shown first on its own (a 'Highlights' box, a pull-quote,
+    a summary under the headline) and then again between two lines of the
+    article's prose: the first copy is the one out of place."""
+    return (
+        is_prose(page.text(later), PROSE_MIN_WORDS)
+        and _between_prose(page, later)
+        and not _between_prose(page, first)
+    )
+
+
+def _between_prose(page: Page, i: int) -> bool:
+    alive = page.alive()
+    at = alive.index(i)
+    return 0 < at < len(alive) - 1 and is_prose(page.text(alive[at - 1])) and is_prose(page.text(alive[at + 1]))
 
 
 #: A passage: a line of at least this many words ...
