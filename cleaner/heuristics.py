@@ -118,9 +118,7 @@ def _pulled_quote(page: Page, first: int, later: int) -> bool:
     a summary under the headline) and then again between two lines of the
     article's prose: the first copy is the one out of place."""
     return (
-        is_prose(page.text(later), PROSE_MIN_WORDS)
-        and _between_prose(page, later)
-        and not _between_prose(page, first)
+        is_prose(page.text(later), PROSE_MIN_WORDS) and _between_prose(page, later) and not _between_prose(page, first)
     )
 
 
