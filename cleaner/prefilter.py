@@ -24,6 +24,12 @@ change what matches.
 ['by']
 >>> sorted(required(re.compile(r"\\d{1,2}:\\d\\d"))), required(re.compile(r"\\d+\\s*\\w+")) is None
 ([':'], True)
+
+A look-ahead or look-behind that must hold counts like the rest of the
+pattern: the strings it needs are in the line.
+
+>>> sorted(required(re.compile(r"(?i)(?=.*?(?:share|print))(?:\\w+\\s*)+")))
+['print', 'share']
 """
 
 from __future__ import annotations
@@ -285,6 +291,10 @@ def _chars(op: Any, av: Any) -> set[str] | None:
 def _node(op: Any, av: Any) -> Alternatives | None:
     if op is _SUBPATTERN:
         return _seq(list(av[-1]))
+    if op is _c.ASSERT:
+        # A look-ahead or look-behind that must hold: what it needs is in
+        # the line too ('(?=.*?(?:share|print))...' needs 'share' or 'print').
+        return _seq(list(av[1]))
     if _ATOMIC is not None and op is _ATOMIC:
         return _seq(list(av))
     if op in _REPEATS:
