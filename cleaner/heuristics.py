@@ -340,12 +340,12 @@ def _credit_line(text: str) -> bool:
     ],
 )
 def credited_captions(page: Page) -> list[Hit]:
-    if not _CREDIT_HINT_RE.search(page.joined()):
-        return []
     hits = []
-    lines = [i for i in range(len(page)) if page.text(i).strip()]
-    for prev, cur in pairwise(lines):
+    for cur in _credit_candidates(page):
         if not _credit_line(page.text(cur)):
+            continue
+        prev = line_before(page, cur)
+        if prev is None:
             continue
         head = page.text(prev).strip()
         if page.is_alive(prev) and 4 <= count_words(head) <= CAPTION_MAX_WORDS and not head.endswith(":"):
@@ -355,7 +355,21 @@ def credited_captions(page: Page) -> list[Hit]:
     return hits
 
 
-_CREDIT_HINT_RE = re.compile(r"(?i)\b(?:photo|photograph|image|picture|pic)s?(?: credit)?\s*:|/")
+def _credit_candidates(page: Page) -> list[int]:
+    """The lines that may be a credit, found in one scan of the page: they
+    start with a label and a colon, or hold a slash early on."""
+    joined = page.joined()
+    out = []
+    line, at = 0, 0
+    for m in _CREDIT_HINT_RE.finditer(joined):
+        line += joined.count("\n", at, m.start())
+        at = m.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+_CREDIT_HINT_RE = re.compile(r"(?im)^[ \t]*\(?(?:photo|photograph|image|picture|pic)s?(?: credit)?\s*:|^[^\n/]{2,40}/")
 
 
 # --- navigation crumbs fused onto the headline ------------------------------
