@@ -359,7 +359,7 @@ def _credit_candidates(page: Page) -> list[int]:
     """The lines that may be a credit, found in one scan of the page: they
     start with a label and a colon, or hold a slash early on."""
     joined = page.joined()
-    out = []
+    out: list[int] = []
     line, at = 0, 0
     for m in _CREDIT_HINT_RE.finditer(joined):
         line += joined.count("\n", at, m.start())
