@@ -21,6 +21,7 @@ from cleaner.doc import CleanResult, Removal
 from cleaner.errors import ReplayError, RulePackError, UsageError
 from cleaner.examples import check_example
 from cleaner.heuristics import (
+    PULLED_OUT,
     REGISTRY,
     RUN_HEURISTICS,
     Heuristic,
@@ -28,6 +29,7 @@ from cleaner.heuristics import (
     interview_lists,
     led_tables,
     line_before,
+    lost_pulled_quotes,
     numbered_lists,
     recipe_cards,
     tweet_embeds,
@@ -136,6 +138,9 @@ class Cleaner:
         for h in self.heuristics:
             if not (extracted and h.layout):
                 apply_heuristic(page, h)
+        if any(r.detail and r.detail.startswith(PULLED_OUT) for r in page.removals):
+            # A pulled-out copy whose later copy went too is the page's text.
+            page.undrop(lost_pulled_quotes(page))
         if not extracted:
             keep_ordered_lists(page)
         words_in = sum(count_words(t) for t in page.originals)

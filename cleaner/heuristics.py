@@ -71,6 +71,9 @@ def _norm(text: str) -> str:
 
 # --- repeated lines ---------------------------------------------------------
 
+#: How REP001's removal of an earlier, pulled-out copy starts its detail.
+PULLED_OUT = "a pulled-out copy"
+
 
 @heuristic(
     "REP001",
@@ -96,6 +99,7 @@ def repeated_lines(page: Page) -> list[Hit]:
     seen: dict[str, int] = {}
     hits = []
     moved: set[str] = set()  # keys whose earlier copy went instead
+    alive: list[int] = []  # the alive lines (REP001's hits are applied after it), made when needed
     for i in range(len(page)):
         text = page.text(i)
         if not _WORD_RE.search(text):  # blank, or no word (count_words would be 0)
@@ -103,8 +107,11 @@ def repeated_lines(page: Page) -> list[Hit]:
         key = _norm(text)
         if key in seen and page.is_alive(i):
             first = seen[key]
-            if key not in moved and page.is_alive(first) and _pulled_quote(page, first, i):
-                hits.append(Hit(first, f"a pulled-out copy of line {i + 1}, which is in the article's prose"))
+            if not alive:
+                alive = page.alive()
+                places = {j: k for k, j in enumerate(alive)}
+            if key not in moved and page.is_alive(first) and _pulled_quote(page, alive, places, first, i):
+                hits.append(Hit(first, f"{PULLED_OUT} of line {i + 1}, which is in the article's prose"))
                 moved.add(key)
                 seen[key] = i
                 continue
@@ -113,19 +120,44 @@ def repeated_lines(page: Page) -> list[Hit]:
     return hits
 
 
-def _pulled_quote(page: Page, first: int, later: int) -> bool:
+def _pulled_quote(page: Page, alive: list[int], places: dict[int, int], first: int, later: int) -> bool:
     """A prose line shown first on its own (a 'Highlights' box, a pull-quote,
     a summary under the headline) and then again between two lines of the
-    article's prose: the first copy is the one out of place."""
+    article's prose: the first copy is the one out of place. ``places`` maps
+    each of the ``alive`` lines to its place among them."""
     return (
-        is_prose(page.text(later), PROSE_MIN_WORDS) and _between_prose(page, later) and not _between_prose(page, first)
+        is_prose(page.text(later), PROSE_MIN_WORDS)
+        and _between_prose(page, alive, places[later])
+        and not _between_prose(page, alive, places[first])
     )
 
 
-def _between_prose(page: Page, i: int) -> bool:
-    alive = page.alive()
-    at = alive.index(i)
+def _between_prose(page: Page, alive: list[int], at: int) -> bool:
     return 0 < at < len(alive) - 1 and is_prose(page.text(alive[at - 1])) and is_prose(page.text(alive[at + 1]))
+
+
+#: The heuristics that take a comment section or a list of comments.
+COMMENT_HEURISTICS = ("LIST001", "COMM010")
+
+
+def lost_pulled_quotes(page: Page) -> list[int]:
+    """The lines REP001 took as a pulled-out copy (the first of their text
+    on the page) whose later copies then all went with a comment section
+    (a reader quoting the article): the first copy is the article's text,
+    so it comes back. Later copies taken for anything else (a footer, a
+    menu) leave it out."""
+    firsts: dict[str, int] = {}
+    kept_elsewhere: set[str] = set()
+    for i in range(len(page)):
+        text = page.text(i)
+        if not _WORD_RE.search(text):
+            continue
+        key = _norm(text)
+        if key not in firsts:
+            firsts[key] = i
+        elif page.dropped[i] not in COMMENT_HEURISTICS:
+            kept_elsewhere.add(key)
+    return [i for key, i in firsts.items() if page.dropped[i] == "REP001" and key not in kept_elsewhere]
 
 
 #: A passage: a line of at least this many words ...
@@ -309,6 +341,19 @@ _AGENCY_RE = re.compile(r"\b(?:getty images|ap|reuters|afp|epa|shutterstock|bloo
 #: is longer, more often than not).
 CREDIT_MAX_WORDS = 10
 CAPTION_MAX_WORDS = 35
+#: A caption shows what is in the picture, in the present tense; a line
+#: that reports (said, was, will, a verb in the past) is the article's own
+#: paragraph above a photo that has no caption.
+_REPORTED_RE = re.compile(r"\b(?:said|says|told|according to|was|were|had|will|would)\b")
+#: ... and the page must show that its credits sit under captions: some
+#: line above a credit speaks of the picture ('This illustration shows',
+#: 'pictured', 'Above:', ', left,') or does not end like a sentence. An
+#: article's short paragraphs above photos without captions end like
+#: sentences and do neither.
+_CAPTION_CUE_RE = re.compile(
+    r"(?i)\b(?:pictured|shown|seen here|above|below|illustration|concept|rendering|photo|photograph|image|picture"
+    r"|file|left|right|center|centre|from left|background|foreground)\b|\b(?:this|the) \w+ shows\b"
+)
 
 
 def _credit_line(text: str) -> bool:
@@ -322,11 +367,14 @@ def _credit_line(text: str) -> bool:
     "CAP002",
     "caption",
     "A short line right above a photo credit on a line of its own ('Photo: Getty Images', '(Image credit: ESA)',"
-    " 'Sakib Ali/Hindustan Times/Getty Images') is that photo's caption: it goes with the credit.",
+    " 'Sakib Ali/Hindustan Times/Getty Images') is that photo's caption: it goes with the credit. Only on pages"
+    " that show their credits sit under captions (some line above a credit speaks of the picture or does not end"
+    " like a sentence), and never a line that reports ('said', 'was', 'will').",
     removes=[
         "The council met on Monday and voted to close the bridge, which storms damaged in March.\n"
         "- Burning crop stubble outside of Delhi is sending smoke into the city.\n- Sakib Ali/Hindustan Times/Getty Images\n"
-        "Repairs will take two years, the mayor said after the meeting.",
+        "Repairs will take two years, the mayor said after the meeting.\n"
+        "- This satellite image shows fires near Delhi on Nov. 3\n- Photo: NASA Worldview",
         "The council met on Monday and voted to close the bridge, which storms damaged in March.\n"
         "- An artist's concept of a moon lander on the lunar surface.\n- (Image credit: Ceres Robotics)",
     ],
@@ -337,10 +385,17 @@ def _credit_line(text: str) -> bool:
         "The council met on Monday and voted to close the old bridge to all traffic, after engineers told the meeting that"
         " its supports were cracked, that repairs would take two years and that the city had not set aside the money.\n"
         "Photo: Getty Images",
+        "The northern lights will be unusually bright this winter, and you do not need expensive gear.\n"
+        "The most important thing is a sturdy tripod, because exposures of several seconds are needed.\n"
+        "(Image credit: Shutterstock)\n"
+        "Use a wide aperture and start with an ISO of 1600, then adjust after a few test shots.\n"
+        "(Image credit: Getty Images)",
+        "Officials said the bridge was closed on Monday after engineers found cracks in its supports.\n"
+        "Photo: Getty Images\nThe photo shows the bridge.",
     ],
 )
 def credited_captions(page: Page) -> list[Hit]:
-    hits = []
+    pairs = []
     for cur in _credit_candidates(page):
         if not _credit_line(page.text(cur)):
             continue
@@ -348,10 +403,23 @@ def credited_captions(page: Page) -> list[Hit]:
         if prev is None:
             continue
         head = page.text(prev).strip()
-        if page.is_alive(prev) and 4 <= count_words(head) <= CAPTION_MAX_WORDS and not head.endswith(":"):
-            hits.append(Hit(prev, f"caption above the credit on line {cur + 1}"))
-            if page.is_alive(cur):
-                hits.append(Hit(cur, "photo credit"))
+        if (
+            page.is_alive(prev)
+            and 4 <= count_words(head) <= CAPTION_MAX_WORDS
+            and not head.endswith(":")
+            and not _REPORTED_RE.search(head)
+        ):
+            pairs.append((prev, cur))
+    # Evidence that this page's credits sit under captions: one line above
+    # a credit speaks of the picture or does not end like a sentence. Then
+    # the others are captions too; without it, none is taken.
+    if not any(not is_sentence(page.text(p).strip()) or _CAPTION_CUE_RE.search(page.text(p)) for p, _ in pairs):
+        return []
+    hits = []
+    for prev, cur in pairs:
+        hits.append(Hit(prev, f"caption above the credit on line {cur + 1}"))
+        if page.is_alive(cur):
+            hits.append(Hit(cur, "photo credit"))
     return hits
 
 

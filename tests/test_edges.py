@@ -194,3 +194,43 @@ def test_a_table_under_a_sign_up_line_or_repeated_goes() -> None:
     lead = "The final standings of the season after all 36 races are as follows:"
     page = [*ARTICLE, lead, *STANDINGS, *ARTICLE, lead, *STANDINGS, *MENU]
     assert kept(page).count(lead) == 1
+
+
+LEDE = "The city council voted 7-2 on Monday to close the Main Street bridge to all traffic until repairs are finished."
+BRIDGE = [
+    LEDE,
+    "Engineers found cracks in two of the bridge's steel supports during an inspection last month, the city said.",
+    "“We cannot wait for it to fail,” Mayor Ann Lee said after the vote, adding that the city would look for money.",
+    "Repairs are expected to take two years and cost about $14 million, according to a city estimate.",
+    "Drivers will be sent to the Elm Street bridge, about a mile to the north, during the work.",
+]
+
+
+def test_a_pulled_quote_goes_and_the_article_keeps_its_own_copy() -> None:
+    text = "\n".join(["Highlights", BRIDGE[3], *BRIDGE])
+    out = clean_text(text).text.split("\n")
+    assert out == BRIDGE
+
+
+def test_a_lede_quoted_again_in_a_comment_stays() -> None:
+    # REP001 takes the lede for a pulled-out copy of the comment's quote;
+    # when the comment section goes, the lede comes back.
+    comments = [
+        "12 comments",
+        "jdoe says:",
+        "November 20, 2019 at 4:47 pm",
+        "I have lived here for thirty years and I have never seen the council move this fast on anything at all.",
+        LEDE,
+        "Two of those seven votes were from people who had blocked the repair money last year, which nobody remembers.",
+        "Reply",
+        "fan99 says:",
+        "November 20, 2019 at 5:02 pm",
+        "About time. That bridge has been falling apart for a decade.",
+        "Reply",
+        "bob says:",
+        "November 20, 2019 at 5:30 pm",
+        "Who is going to pay for the detour signs?",
+        "Reply",
+    ]
+    out = clean_text("\n".join([*BRIDGE, *comments])).text.split("\n")
+    assert out[0] == LEDE and "jdoe says:" not in out
