@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -368,7 +369,41 @@ def _cut_trailer(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
             for j in alive[pos + 1 :]:
                 page.drop(j, rule.id, f"in the trailer under line {i + 1}")
             return
+        end = alive.index(blocker, pos + 1)
+        box = [j for j in alive[pos + 1 : end] if page.is_alive(j)]
+        if (
+            len(box) <= BOX_MAX_LINES
+            and all(_headline(page.text(j)) for j in box)
+            and sum(count_words(page.text(j)) >= 3 for j in box) >= BOX_MIN_LINES
+        ):
+            # The article goes on after a box of other stories' headlines.
+            page.drop(i, rule.id, f"box header: line {blocker + 1} is prose, so only the box goes")
+            for j in box:
+                page.drop(j, rule.id, f"in the box under line {i + 1}")
+            continue
         page.drop(i, rule.id, f"marker only: line {blocker + 1} is prose, so the trailer is not cut")
+
+
+#: A trailer marker with at least this many headlines (three words or
+#: more) under it, then prose, heads a box of other stories inside the
+#: page: the box goes.
+BOX_MIN_LINES = 2
+#: A longer run under a marker is a menu or the page's own header (with the
+#: article's headline at its end), left to the layout heuristics.
+BOX_MAX_LINES = 15
+
+
+def _headline(text: str) -> bool:
+    """A line that reads as a headline, a kicker over one, or a teaser: cut
+    off with an ellipsis, or without a full stop, '!' or '?' at its end (a
+    headline may end in a quote: "... 'gave list of fetishes'")."""
+    stripped = text.rstrip()
+    if stripped.endswith(":"):  # a lead-in to what follows
+        return False
+    return stripped.endswith(("…", "...")) or not _STOP_END_RE.search(stripped)
+
+
+_STOP_END_RE = re.compile(r"[.!?。！？][\"'”’»)\]]*$")
 
 
 def apply_heuristic(page: Page, h: Heuristic) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner import clean_text
+from cleaner import Config, clean_text
 
 ARTICLE = [
     "The council voted on Monday to close the old bridge for two years while engineers repair its supports.",
@@ -234,3 +234,26 @@ def test_a_lede_quoted_again_in_a_comment_stays() -> None:
     ]
     out = clean_text("\n".join([*BRIDGE, *comments])).text.split("\n")
     assert out[0] == LEDE and "jdoe says:" not in out
+
+
+def test_a_box_of_headlines_inside_the_article_goes_with_its_header() -> None:
+    box = [
+        "More from UK",
+        "Prince Andrew: BT and three universities abandon ties with duke after TV interview",
+        "EuroMillions: UK ticket holder wins £105m jackpot prize",
+        "'Naive and trusting' student gave list to man on dating site, court hears",
+    ]
+    text = "\n".join([*BRIDGE[:3], *box, *BRIDGE[3:]])
+    assert clean_text(text).text.split("\n") == BRIDGE
+    # The rule does it, not the layout heuristics.
+    assert clean_text(text, Config(heuristics=False)).text.split("\n") == BRIDGE
+
+
+def test_a_header_over_a_lead_in_or_a_long_run_drops_alone() -> None:
+    lead_in = ["You may also like", "Here are the highlights:", "Schools stay open", "Taxes go down"]
+    result = clean_text("\n".join([*BRIDGE[:3], *lead_in, *BRIDGE[3:]]))
+    assert [r.rule for r in result.removals if r.text in lead_in[1:]] != ["TRAIL001"] * 3
+    assert not any(r.detail and "in the box" in r.detail for r in result.removals)
+    long_run = ["Latest headlines", *[f"Section number {k} of the site" for k in range(16)]]
+    result = clean_text("\n".join([*BRIDGE[:3], *long_run, *BRIDGE[3:]]))
+    assert not any(r.detail and "in the box" in r.detail for r in result.removals)
