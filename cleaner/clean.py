@@ -372,7 +372,8 @@ def _cut_trailer(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
         end = alive.index(blocker, pos + 1)
         box = [j for j in alive[pos + 1 : end] if page.is_alive(j)]
         if (
-            len(box) <= BOX_MAX_LINES
+            rule.category == "trailer"
+            and len(box) <= BOX_MAX_LINES
             and all(_headline(page.text(j)) for j in box)
             and sum(count_words(page.text(j)) >= 3 for j in box) >= BOX_MIN_LINES
         ):
@@ -384,10 +385,12 @@ def _cut_trailer(page: Page, rule: Rule, candidates: Sequence[int]) -> None:
         page.drop(i, rule.id, f"marker only: line {blocker + 1} is prose, so the trailer is not cut")
 
 
-#: A trailer marker with at least this many headlines (three words or
-#: more) under it, then prose, heads a box of other stories inside the
-#: page: the box goes.
-BOX_MIN_LINES = 2
+#: A trailer marker (category ``trailer``: 'More from UK', not a comment
+#: header) with at least this many headlines (three words or more) under
+#: it, then prose, heads a box of other stories inside the page: the box
+#: goes. Two lines under 'Don't miss' or 'Up next' are as often the
+#: article's own list.
+BOX_MIN_LINES = 3
 #: A longer run under a marker is a menu or the page's own header (with the
 #: article's headline at its end), left to the layout heuristics.
 BOX_MAX_LINES = 15

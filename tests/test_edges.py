@@ -257,3 +257,17 @@ def test_a_header_over_a_lead_in_or_a_long_run_drops_alone() -> None:
     long_run = ["Latest headlines", *[f"Section number {k} of the site" for k in range(16)]]
     result = clean_text("\n".join([*BRIDGE[:3], *long_run, *BRIDGE[3:]]))
     assert not any(r.detail and "in the box" in r.detail for r in result.removals)
+
+
+def test_two_lines_under_a_marker_or_a_list_under_a_comment_header_stay() -> None:
+    rules_only = Config(heuristics=False)
+    fixtures = ["Up next", "Arsenal v Liverpool, Premier League, Sunday 4.30pm", "Sevilla v Arsenal, Champions League"]
+    poll = [
+        "What do you think?",
+        "Repair the historic building on Main Street",
+        "Build a new library on the former bus depot site",
+        "Leave the money in the reserve fund",
+    ]
+    for lines in (fixtures, poll):
+        result = clean_text("\n".join([*BRIDGE[:3], *lines, *BRIDGE[3:]]), rules_only)
+        assert [r.text for r in result.removals] == [lines[0]]
