@@ -20,8 +20,10 @@ from functools import lru_cache
 from cleaner.doc import Removal
 
 _WORD_RE = re.compile(r"\w+")
-#: A white-space separated token with a letter or digit in it.
-_TOKEN_RE = re.compile(r"[^\s\w]*\w\S*")
+#: A white-space separated token with a letter or digit in it: one match
+#: per such token, from its start to its first word character. (Written so
+#: that a long run of symbols costs one pass, not one per character.)
+_TOKEN_RE = re.compile(r"(?<!\S)\S*?\w")
 #: What a line of running text ends with: sentence punctuation, possibly
 #: followed by closing quotes or brackets.
 _CLAUSE_MARK_RE = re.compile(r"[.,;:!?…。，、；！？।॥۔،؛؟።፣]")
