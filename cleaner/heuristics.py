@@ -555,18 +555,26 @@ def _item_marker(text: str) -> str | None:
     """What kind of item metadata a line is, if any: a comment's author
     line, a time stamp or an item's by-line."""
     stripped = text.strip()
+    if not stripped:
+        return None
+    # Cheap tests first: an author line ends with a colon or said/says/wrote
+    # (its last letter d, s or e, in any case re.IGNORECASE knows), every
+    # time stamp has a digit, a by-line starts with by/von/por/par/di.
+    author = stripped[-1] == ":" or (
+        stripped[-1] in "dDsS\u017feE" and fold(stripped[-6:]).endswith(("said", "says", "wrote"))
+    )
+    digit = _ANY_DIGIT_RE.search(stripped) is not None
+    byline = stripped[0] in "bBvVpPdD"
+    if not (author or digit or byline):
+        return None
     n = count_words(stripped)
     if n > 20:
         return None
-    # Cheap tests first: an author line ends with a colon or said/says/wrote,
-    # every time stamp has a digit.
-    if (stripped.endswith(":") or fold(stripped[-6:]).endswith(("said", "says", "wrote"))) and _COMMENT_AUTHOR_RE.match(
-        stripped
-    ):
+    if author and _COMMENT_AUTHOR_RE.match(stripped):
         return "comment"
-    if _ANY_DIGIT_RE.search(stripped) and _STAMP_RE.match(stripped):
+    if digit and _STAMP_RE.match(stripped):
         return "stamp"
-    if n <= 6 and _ITEM_BYLINE_RE.match(stripped):
+    if byline and n <= 6 and _ITEM_BYLINE_RE.match(stripped):
         return "byline"
     return None
 
