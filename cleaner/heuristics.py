@@ -1067,7 +1067,10 @@ def edges(page: Page) -> list[Hit]:
     top = max(r[0] for r in runs)
     keep = [(a, b) for value, a, b in runs if value >= RUN_KEEP_SHARE * top]
     keep += _subheads_between(page, keep)
-    return [Hit(i, "outside the main text") for i, _ in page.iter_alive() if not any(a <= i <= b for a, b in keep)]
+    inside = bytearray(len(page))
+    for a, b in keep:
+        inside[a : b + 1] = b"\x01" * (b + 1 - a)
+    return [Hit(i, "outside the main text") for i, _ in page.iter_alive() if not inside[i]]
 
 
 def _subheads_between(page: Page, keep: list[tuple[int, int]]) -> list[tuple[int, int]]:
