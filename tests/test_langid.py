@@ -45,6 +45,22 @@ def test_packs_follow_the_language() -> None:
     assert Cleaner(Config(language="de", heuristics=False)).clean(english).removals[0].rule == "ADS201"
 
 
+def test_italian_and_russian_pages_get_their_packs() -> None:
+    italian = (
+        "Condividi\nIl governo ha annunciato lunedì nuove misure di sostegno per le piccole imprese del sud.\n"
+        "Il ministro ha detto che il programma partirà il mese prossimo e riguarderà migliaia di aziende."
+    )
+    russian = (
+        "Поделиться\nПравительство в понедельник объявило о новых мерах поддержки малого бизнеса в регионах.\n"
+        "Министр экономики заявил, что программа начнет работать уже в следующем месяце."
+    )
+    rules_only = Config(heuristics=False)
+    assert [r.rule for r in clean_text(italian, rules_only).removals] == ["SHARE601"]
+    assert [r.rule for r in clean_text(russian, rules_only).removals] == ["SHARE701"]
+    # The packs follow the language: an English page keeps a line that is an Italian label.
+    assert clean_text(f"Condividi\n{EN}", rules_only).removals == []
+
+
 # --- the array replica of langdetect's detection ----------------------------
 
 DEV_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "quality-dev" / "text"
