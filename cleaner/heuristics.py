@@ -330,11 +330,15 @@ def fused_caption_credit(page: Page) -> list[Hit]:
 #: photographer and agency joined by slashes ('Sakib Ali/Hindustan Times/Getty
 #: Images'); 'Photo by X' is left out: sites also put it under the lead photo,
 #: right after the article's first paragraph.
+_CREDIT_LABEL = r"\(?(?:photo(?:graph)?|image|picture|pic)s?(?: credit)?\s*:"
 _CREDIT_LABEL_RE = re.compile(
-    r"^\(?(?:photo(?:graph)?|image|picture|pic)s?(?: credit)?\s*:\s*[^()]{2,80}\)?\.?$"
+    rf"^{_CREDIT_LABEL}\s*[^()]{{2,80}}\)?\.?$"
     r"|^(?!(?:photo(?:graph)?|image|picture)s? by\b)[\w.'’ -]{2,40}(?:/[\w.'’ -]{2,40}){1,3}$",
     re.IGNORECASE,
 )
+#: What every credit line ``_CREDIT_LABEL_RE`` matches has: the label at its
+#: start, or a slash in its first 41 characters (one scan of the page).
+_CREDIT_HINT_RE = re.compile(rf"(?im)^[ \t]*{_CREDIT_LABEL}|^[^\n/]{{2,40}}/")
 _AGENCY_RE = re.compile(r"\b(?:getty images|ap|reuters|afp|epa|shutterstock|bloomberg|istock)\b", re.IGNORECASE)
 #: A credit has at most this many words; the caption above it at most
 #: ``CAPTION_MAX_WORDS`` (an article paragraph before a caption-less photo
@@ -342,8 +346,8 @@ _AGENCY_RE = re.compile(r"\b(?:getty images|ap|reuters|afp|epa|shutterstock|bloo
 CREDIT_MAX_WORDS = 10
 CAPTION_MAX_WORDS = 35
 #: A caption shows what is in the picture, in the present tense; a line
-#: that reports (said, was, will, a verb in the past) is the article's own
-#: paragraph above a photo that has no caption.
+#: that reports (said, was, will) is the article's own paragraph above a
+#: photo that has no caption.
 _REPORTED_RE = re.compile(r"\b(?:said|says|told|according to|was|were|had|will|would)\b")
 #: ... and the page must show that its credits sit under captions: some
 #: line above a credit speaks of the picture ('This illustration shows',
@@ -445,9 +449,6 @@ def lines_with(text: str, pattern: re.Pattern[str]) -> list[int]:
         if not out or out[-1] != line:
             out.append(line)
     return out
-
-
-_CREDIT_HINT_RE = re.compile(r"(?im)^[ \t]*\(?(?:photo|photograph|image|picture|pic)s?(?: credit)?\s*:|^[^\n/]{2,40}/")
 
 
 # --- navigation crumbs fused onto the headline ------------------------------
