@@ -11,7 +11,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -37,7 +36,7 @@ from cleaner.heuristics import (
 )
 from cleaner.langid import UNDETERMINED, detect_language
 from cleaner.matcher import LineMatcher
-from cleaner.page import Page, assemble, count_words, is_prose, is_sentence, split_lines
+from cleaner.page import STOP_END_RE, Page, assemble, count_words, is_prose, is_sentence, split_lines
 from cleaner.rulepack import (
     BLOCK_MAX_LINES,
     BLOCK_MAX_WORDS,
@@ -403,10 +402,7 @@ def _headline(text: str) -> bool:
     stripped = text.rstrip()
     if stripped.endswith(":"):  # a lead-in to what follows
         return False
-    return stripped.endswith(("…", "...")) or not _STOP_END_RE.search(stripped)
-
-
-_STOP_END_RE = re.compile(r"[.!?。！？][\"'”’»)\]]*$")
+    return stripped.endswith(("…", "...")) or not STOP_END_RE.search(stripped)
 
 
 def apply_heuristic(page: Page, h: Heuristic) -> None:

@@ -413,14 +413,14 @@ def credited_captions(page: Page) -> list[Hit]:
             and not head.endswith(":")
             and not _REPORTED_RE.search(head)
         ):
-            pairs.append((prev, cur))
+            pairs.append((prev, cur, head))
     # Evidence that this page's credits sit under captions: one line above
     # a credit speaks of the picture or does not end like a sentence. Then
     # the others are captions too; without it, none is taken.
-    if not any(not is_sentence(page.text(p).strip()) or _CAPTION_CUE_RE.search(page.text(p)) for p, _ in pairs):
+    if not any(not is_sentence(head) or _CAPTION_CUE_RE.search(head) for _, _, head in pairs):
         return []
     hits = []
-    for prev, cur in pairs:
+    for prev, cur, _ in pairs:
         hits.append(Hit(prev, f"caption above the credit on line {cur + 1}"))
         if page.is_alive(cur):
             hits.append(Hit(cur, "photo credit"))

@@ -27,7 +27,12 @@ _TOKEN_RE = re.compile(r"(?<!\S)\S*?\w")
 #: What a line of running text ends with: sentence punctuation, possibly
 #: followed by closing quotes or brackets.
 _CLAUSE_MARK_RE = re.compile(r"[.,;:!?…。，、；！？।॥۔،؛؟።፣]")
-_SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$|[\"”’»]$")
+#: Closing quotes or brackets after a sentence's last mark.
+_CLOSERS = r"[\"'”’»)\]]*"
+_SENTENCE_END_RE = re.compile(rf"[.!?…。！？]{_CLOSERS}$|[\"”’»]$")
+#: A full stop, '!' or '?' at the end (closers allowed): not an ellipsis,
+#: not a closing quote alone, which headlines end with too.
+STOP_END_RE = re.compile(rf"[.!?。！？]{_CLOSERS}$")
 
 
 def split_lines(text: str) -> list[str]:
