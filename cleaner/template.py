@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -107,21 +107,33 @@ def learn_templates(
     items: Iterable[tuple[str, str]], min_docs: int = MIN_DOCS, min_share: float = MIN_SHARE
 ) -> Templates:
     """The template lines of ``(source, text)`` documents, counted in this
-    process in tallies of ``TALLY_DOCS`` documents. A tally is merged into
-    the one below it once it is at least half its size, so the stack holds
-    a few tallies of geometrically growing size and every count is merged a
-    logarithmic number of times: about 20 bytes a distinct (source, line),
+    process in tallies of ``TALLY_DOCS`` documents (see
+    :func:`summed_tallies`): about 20 bytes a distinct (source, line),
     however the documents come (the counts are exact, so order cannot
     matter), where a dictionary of Python tuples took about 200."""
-    stack: list[TemplateTally] = []
+    return summed_tallies(_tallies(items, TALLY_DOCS)).learn(min_docs, min_share)
+
+
+def _tallies(items: Iterable[tuple[str, str]], size: int) -> Iterator[TemplateTally]:
+    """Tallies of ``size`` documents each, read lazily (none is held)."""
     it = iter(items)
-    while (tally := TemplateTally.of(itertools.islice(it, TALLY_DOCS))).doc_n.size:
+    while (tally := TemplateTally.of(itertools.islice(it, size))).doc_n.size:
+        yield tally
+
+
+def summed_tallies(tallies: Iterable[TemplateTally]) -> TemplateTally:
+    """The sum of ``tallies`` (of disjoint parts of the input, in any order),
+    merged as they come: a tally is merged into the one below it once it is
+    at least half its size, so the stack holds a few tallies of
+    geometrically growing size and each count is merged a logarithmic
+    number of times."""
+    stack: list[TemplateTally] = []
+    for tally in tallies:
         stack.append(tally)
         while len(stack) > 1 and 2 * len(stack[-1].n) >= len(stack[-2].n):
             top = stack.pop()
             stack[-1] = TemplateTally.merge([stack[-1], top])
-    total = TemplateTally.merge(stack) if len(stack) > 1 else stack[0] if stack else TemplateTally.of([])
-    return total.learn(min_docs, min_share)
+    return TemplateTally.merge(stack) if len(stack) > 1 else stack[0] if stack else TemplateTally.of([])
 
 
 _U64 = np.uint64

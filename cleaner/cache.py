@@ -1,0 +1,88 @@
+"""A disk cache for what every process builds the same way and slowly: the
+compiled hyperscan databases of the rule matcher (about 0.5 s for the
+default packs) and langdetect's profiles as arrays (about 0.5 s). A worker
+or a short run starts that much sooner; the output never depends on the
+cache, which only saves the building.
+
+Entries are files named by a hash of everything they were built from
+(their ``key``), written under a temporary name and renamed into place, so
+a reader sees a whole entry or none, and checked against the hash of their
+content stored with them. An entry that cannot be read, is damaged or
+cannot be used is built again and overwritten; a cache folder that
+cannot be written is not an error (the thing is built every time, as
+without a cache).
+
+Where: ``$CLEANER_CACHE_DIR`` if set (``off`` or an empty value: no
+cache), else ``$XDG_CACHE_HOME/cleaner``, else ``~/.cache/cleaner``.
+
+``tests/test_cache.py`` shows each of these.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import cleaner
+
+CACHE_ENV = "CLEANER_CACHE_DIR"
+_DIGEST = 32  # bytes of the sha256 of an entry's content, stored before it
+T = TypeVar("T")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or ``None`` when the cache is off."""
+    value = os.environ.get(CACHE_ENV)
+    if value is not None:
+        return Path(value) if value.strip() and value.strip().lower() != "off" else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cleaner"
+
+
+def entry_path(kind: str, key: object) -> Path | None:
+    """Where the entry of ``kind`` built from ``key`` (a ``repr``-stable
+    value: tuples of strings and numbers) lives; ``None`` when off."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(repr((cleaner.__version__, key)).encode("utf-8", "surrogatepass")).hexdigest()
+    return folder / f"{kind}-{digest[:32]}.bin"
+
+
+def cached(kind: str, key: object, build: Callable[[], bytes], load: Callable[[bytes], T]) -> T:
+    """``load`` of the cached bytes of ``key``; when there are none, or
+    ``load`` rejects them (raises), ``load(build())``, storing the bytes."""
+    path = entry_path(kind, key)
+    if path is not None:
+        with contextlib.suppress(Exception):  # unreadable, damaged or rejected by load: build again
+            stored = path.read_bytes()
+            data = stored[_DIGEST:]
+            if hashlib.sha256(data).digest() == stored[:_DIGEST]:
+                return load(data)
+    data = build()
+    if path is not None:
+        _store(path, hashlib.sha256(data).digest() + data)
+    return load(data)
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically; give up quietly on any OS error."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
