@@ -24,6 +24,7 @@ from cleaner.extract import extract_html
 from cleaner.heuristics import REGISTRY, Heuristic
 from cleaner.io import STDIO, Fields, check_output, dump_json_line, input_format, output_kind, read_docs
 from cleaner.io.formats import INPUT_FORMATS
+from cleaner.io.readers import input_size
 from cleaner.langid import SEED as LANG_SEED
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
 from cleaner.runner import default_workers
@@ -435,7 +436,8 @@ def _clean(args: argparse.Namespace) -> int:
         template_min_docs=args.template_min_docs,
         template_min_share=args.template_min_share,
     )
-    report = run_job(job, cleaner, progress=lambda docs: _progress(docs, args.progress))
+    total = input_size(job.input, job.input_format)
+    report = run_job(job, cleaner, progress=lambda docs, what: _progress(docs, args.progress, what, total))
     report.info["seconds"] = round(report.timings["total"], 3)
     report.info["workers"] = job.workers
     report.info["config"] = _config_json(config, cleaner)
@@ -524,12 +526,24 @@ def _dedup_summary(info: dict[str, Any]) -> str:
     )
 
 
-def _progress(stream: Iterator[Doc], wanted: bool | None) -> Iterator[Doc]:
+def _progress(stream: Iterator[Doc], wanted: bool | None, what: str, total: int | None) -> Iterator[Doc]:
+    """``stream`` with a tqdm bar on stderr: bytes of input read (MB/s, and
+    the time left when the input's size is known) and documents."""
     if wanted is False or (wanted is None and not sys.stderr.isatty()):
         return stream
+    return _bar(stream, what, total)
+
+
+def _bar(stream: Iterator[Doc], what: str, total: int | None) -> Iterator[Doc]:
     from tqdm import tqdm
 
-    return iter(tqdm(stream, unit=" docs", file=sys.stderr, disable=False))
+    docs = 0
+    with tqdm(total=total, desc=what, unit="B", unit_scale=True, file=sys.stderr, disable=False) as bar:
+        for doc in stream:
+            docs += 1
+            bar.set_postfix_str(f"{docs:,} docs", refresh=False)
+            bar.update(doc.size)
+            yield doc
 
 
 def _rel_source(source: str) -> str:

@@ -110,3 +110,6 @@ class Doc:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: The raw input bytes of a rejected record (or a prefix of them).
     raw: bytes | None = None
+    #: Bytes of input this document was read from (its JSONL line, file or
+    #: WARC payload; its text for a Parquet row), for the progress bar.
+    size: int = 0

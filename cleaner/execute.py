@@ -34,7 +34,8 @@ from cleaner.runs import largest_clusters
 from cleaner.shards import SHARD_DOCS, Shard, WorkDir, fingerprint
 from cleaner.template import MIN_DOCS, MIN_SHARE, Templates, source_of
 
-Progress = Callable[[Iterator[Doc]], Iterator[Doc]]
+#: ``progress(docs, what)``: the documents, shown going by (``what``: which pass).
+Progress = Callable[[Iterator[Doc], str], Iterator[Doc]]
 #: Documents per worker the input must have before the template pass starts
 #: the workers (as many as the pool's first window takes, so an input that
 #: would not start the pool does not start it early).
@@ -111,11 +112,11 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
     started = time.perf_counter()
     if not work.complete:
         docs: Iterator[Doc] = flag_duplicate_ids(read_docs(job.input, job.input_format, job.fields))
+        if progress is not None:  # before the skip: it reads the documents done before an interruption too
+            docs = progress(docs, "cleaning" if not _counts_templates(job) else "pass 2/2, cleaning")
         docs = _skip(docs, skip)
-        if progress is not None:
-            docs = progress(docs)
         clock = time.perf_counter()
-        templates = _learn_templates(job, backend.learn_templates, lambda: backend.warm_up(job.spec()))
+        templates = _learn_templates(job, backend.learn_templates, lambda: backend.warm_up(job.spec()), progress)
         template_seconds = time.perf_counter() - clock
         _process_into_shards(backend.process(docs, job.spec(templates), cleaner), work, job.fields)
     else:
@@ -139,15 +140,24 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
     return report
 
 
-def _learn_templates(job: Job, learn: LearnTemplates, warm_up: Callable[[], None]) -> Templates | None:
+def _counts_templates(job: Job) -> bool:
+    return job.templates and job.input != "-"
+
+
+def _learn_templates(
+    job: Job, learn: LearnTemplates, warm_up: Callable[[], None], progress: Progress | None = None
+) -> Templates | None:
     """The first pass: count, per source, the documents each short line is
     in (text documents only; HTML is left to trafilatura). Not possible on
     stdin, which can be read only once. Once the pass has read enough
     documents for the worker pool to start, ``warm_up()`` starts it, so the
     workers load their rules while the pass goes on."""
-    if not job.templates or job.input == "-":
+    if not _counts_templates(job):
         return None
-    docs = _calling_at(read_docs(job.input, job.input_format, job.fields), WARM_UP_DOCS * job.workers, warm_up)
+    docs = read_docs(job.input, job.input_format, job.fields)
+    if progress is not None:
+        docs = progress(docs, "pass 1/2, template lines")
+    docs = _calling_at(docs, WARM_UP_DOCS * job.workers, warm_up)
     items = (
         (source_of(doc.fields, doc.metadata, job.input), doc.text)
         for doc in docs

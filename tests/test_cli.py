@@ -4,8 +4,10 @@ with whole error messages compared."""
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,8 @@ import pytest
 
 from cleaner.cli import main
 from cleaner.errors import EXIT_DATA, EXIT_USAGE
+from cleaner.io import Fields, read_docs
+from cleaner.io.readers import input_size
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "The council met on Monday and voted to close the old bridge for two years of repairs."
@@ -349,3 +353,44 @@ def test_console_script_runs_as_module(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert (proc.returncode, proc.stderr) == (EXIT_USAGE, "cleaner: error: nope.jsonl: no such file or folder\n")
+
+
+def test_progress_shows_bytes_rate_time_left_and_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": n, "text": f"Home\n{ARTICLE}"} for n in range(5)])
+    code, _, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--progress"], capsys)
+    assert code == 0
+    # the last refresh of each pass's bar: all of the input's bytes read, their rate, and the documents
+    size = src.stat().st_size
+    for what in ("pass 1/2, template lines", "pass 2/2, cleaning"):
+        assert re.search(rf"{re.escape(what)}: 100%\|\S+\| {size}/{size} \[00:00<00:00, .*B/s, 5 docs\]", err), err
+
+
+def test_progress_without_a_known_size_still_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.jsonl.gz"
+    src.write_bytes(gzip.compress(json.dumps({"id": 1, "text": ARTICLE}).encode() + b"\n"))
+    code, _, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--progress", "--no-templates"], capsys)
+    assert code == 0 and re.search(r"cleaning: \d+\.?\d*B \[.*B/s, 1 docs\]", err), err
+
+
+def test_no_progress_bar_off_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": ARTICLE}])
+    code, _, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl")], capsys)
+    assert code == 0 and all(line.startswith("cleaner: ") for line in err.splitlines()), err
+
+
+def test_documents_account_for_every_byte_of_their_input(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": 1, "text": "caf\xc3\xa9"}\n{"id": 2}\nnot json\n{"id": 3, "text": "x"}')
+    assert (
+        sum(d.size for d in read_docs(str(src), "jsonl", Fields()))
+        == src.stat().st_size
+        == input_size(str(src), "jsonl")
+    )
+    folder = tmp_path / "pages"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "one.txt").write_text("Home\nStory one\n")
+    (folder / "two.html").write_text("<p>Story two</p>")
+    (folder / "skip.bin").write_bytes(b"\0" * 100)
+    sizes = sum(d.size for d in read_docs(str(folder), "dir", Fields()))
+    assert sizes == input_size(str(folder), "dir") == 15 + 16
+    assert input_size(str(tmp_path / "x.jsonl.gz"), "jsonl") is None and input_size("-", "jsonl") is None

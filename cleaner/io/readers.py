@@ -45,10 +45,11 @@ def read_docs(path: str, fmt: str, fields: Fields) -> Iterator[Doc]:
 
 def rejected(where: str, reason: str, raw: bytes | None = None) -> Doc:
     """A document for input that could not be read or parsed."""
-    if raw is not None and len(raw) > RAW_KEEP_BYTES:
-        reason = f"{reason} (first {RAW_KEEP_BYTES} of {len(raw)} bytes kept)"
+    size = 0 if raw is None else len(raw)
+    if raw is not None and size > RAW_KEEP_BYTES:
+        reason = f"{reason} (first {RAW_KEEP_BYTES} of {size} bytes kept)"
         raw = raw[:RAW_KEEP_BYTES]
-    return Doc(id=where, text="", source=where, status="rejected", reason=reason, raw=raw)
+    return Doc(id=where, text="", source=where, status="rejected", reason=reason, raw=raw, size=size)
 
 
 def _require(module: str, extra: str) -> Any:
@@ -137,8 +138,8 @@ def _file_doc(doc_id: str, data: bytes, where: str, html: bool) -> Doc:
         return rejected(where, "binary file, not text", data[:4096])
     text, flags = decode_text(data)
     if html:
-        return Doc(id=doc_id, text="", html=text, source=where, flags=flags)
-    return Doc(id=doc_id, text=text, source=where, flags=flags)
+        return Doc(id=doc_id, text="", html=text, source=where, flags=flags, size=len(data))
+    return Doc(id=doc_id, text=text, source=where, flags=flags, size=len(data))
 
 
 def _read_text_doc(path: str, fields: Fields) -> Iterator[Doc]:
@@ -151,10 +152,29 @@ def _read_html_doc(path: str, fields: Fields) -> Iterator[Doc]:
     yield _file_doc(name, _read_bytes(path), "<stdin>" if path == STDIO else path, html=True)
 
 
+def dir_files(root: Path) -> list[Path]:
+    """The files of a folder input that are read, in the order they are."""
+    suffixes = TEXT_SUFFIXES + HTML_SUFFIXES
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+
+
+def input_size(path: str, fmt: str) -> int | None:
+    """The bytes the readers will read from ``path`` (a file or folder), or
+    ``None`` when that is not known ahead (stdin, compressed files; Parquet
+    and WARC files, where not every byte belongs to a document)."""
+    try:
+        if fmt == "dir":
+            return sum(p.stat().st_size for p in dir_files(Path(path)))
+        if path != STDIO and fmt in ("jsonl", "text", "html") and not split_compression(path)[1]:
+            return Path(path).stat().st_size
+    except OSError:
+        pass
+    return None
+
+
 def _read_dir(path: str, fields: Fields) -> Iterator[Doc]:
     root = Path(path)
-    suffixes = TEXT_SUFFIXES + HTML_SUFFIXES
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    files = dir_files(root)
     if not files:
         raise InputError(f"{root}: no .txt or .html files in this folder")
     for p in files:
@@ -205,6 +225,7 @@ def _jsonl_record(raw: bytes, where: str, fields: Fields) -> Doc:
     except InputError as exc:
         return rejected(where, str(exc).removeprefix(f"{where}: "), raw)
     doc.flags = [*doc.flags, *flags]
+    doc.size = len(raw)
     return doc
 
 
@@ -253,9 +274,12 @@ def _read_parquet(path: str, fields: Fields) -> Iterator[Doc]:
                 row += 1
                 where = f"{path}:row {row}"
                 try:
-                    yield record_to_doc(record, where, fields)
+                    doc = record_to_doc(record, where, fields)
                 except InputError as exc:
                     yield rejected(where, str(exc).removeprefix(f"{where}: "))
+                    continue
+                doc.size = len((doc.text or doc.html or "").encode("utf-8", "surrogatepass"))
+                yield doc
     except (OSError, ValueError) as exc:  # a damaged row group
         yield rejected(f"{path}:row {row + 1}", f"input ends early: damaged Parquet data after row {row} ({exc})")
 
@@ -295,7 +319,7 @@ def _warc_doc(record: Any, where: str) -> Doc | None:
     if record.http_headers is not None:
         ctype = record.http_headers.get_header("Content-Type") or ""
     body = record.content_stream().read()
-    doc = Doc(id=rid, text="", fields={"url": url}, source=where, metadata=meta)
+    doc = Doc(id=rid, text="", fields={"url": url}, source=where, metadata=meta, size=len(body))
     if "html" not in ctype.lower():
         doc.status, doc.reason = "dropped", f"WARC record is not HTML ({ctype or 'no content type'})"
         return doc
