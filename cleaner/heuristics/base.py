@@ -1,0 +1,94 @@
+"""The registry of heuristics and the helpers they share."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cleaner.page import Hit, Page
+
+HeuristicFn = Callable[[Page], list[Hit]]
+
+
+@dataclass(frozen=True)
+class Heuristic:
+    id: str
+    category: str
+    why: str
+    fn: HeuristicFn
+    removes: tuple[Any, ...]
+    keeps: tuple[Any, ...]
+    misses: tuple[Any, ...] = ()
+    #: Works on the layout of a flattened page (menus, sidebars and lists
+    #: around the article). Skipped on text an extractor (trafilatura)
+    #: already cut down to the main content, where it only costs recall.
+    layout: bool = False
+    #: The module that defines it (reports show it).
+    source: str = ""
+    action: str = "heuristic"
+
+
+REGISTRY: dict[str, Heuristic] = {}
+
+
+def heuristic(
+    id: str,
+    category: str,
+    why: str,
+    removes: list[Any],
+    keeps: list[Any],
+    misses: list[Any] | None = None,
+    layout: bool = False,
+) -> Callable[[HeuristicFn], HeuristicFn]:
+    """Register a heuristic under ``id`` (see :mod:`cleaner.heuristics`)."""
+
+    def register(fn: HeuristicFn) -> HeuristicFn:
+        if id in REGISTRY:
+            raise ValueError(f"heuristic id {id!r} registered twice")
+        source = fn.__module__.replace(".", "/") + ".py"
+        REGISTRY[id] = Heuristic(
+            id, category, why, fn, tuple(removes), tuple(keeps), tuple(misses or ()), layout, source=source
+        )
+        return fn
+
+    return register
+
+
+def norm(text: str) -> str:
+    """``text`` as lines are compared: NFKC, case-folded, spaces collapsed."""
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().split())
+
+
+#: A word, as the heuristics count them.
+WORD_RE = re.compile(r"\w+")
+#: A line of at least this many words that ends like a sentence is prose.
+PROSE_MIN_WORDS = 8
+
+
+def lines_with(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """The numbers of the lines of ``text`` where ``pattern`` finds a match
+    (where each match starts), in order, each once: one scan of the text
+    instead of one call per line.
+
+    >>> lines_with("a\\nb x\\nc\\nx x", re.compile("x"))
+    [1, 3]
+    """
+    out: list[int] = []
+    line, at = 0, 0
+    for m in pattern.finditer(text):
+        line += text.count("\n", at, m.start())
+        at = m.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+def line_before(page: Page, i: int) -> int | None:
+    """The nearest line before ``i`` that is not blank in the input,
+    whether or not it was removed."""
+    return next((j for j in range(i - 1, -1, -1) if page.originals[j].strip()), None)

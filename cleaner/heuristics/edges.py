@@ -1,0 +1,140 @@
+"""The page's edges: lines outside its main runs of prose (EDGE001), and
+the line detector measured against it (DET001, not registered)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from cleaner.heuristics.base import PROSE_MIN_WORDS, Heuristic, heuristic
+from cleaner.page import Hit, Page, count_words, is_prose, is_sentence
+
+# --- edges: lines outside the page's runs of content ------------------------
+
+#: What a non-prose line costs a run of content (prose lines are worth their
+#: word count): a run survives a short menu, not a long one.
+NON_PROSE_COST = 20
+#: What a line a rule already took out costs the run it is in.
+DEAD_LINE_COST = 5
+#: A short sentence (4+ words) is worth this much.
+SHORT_SENTENCE_VALUE = 2
+#: Runs worth at least this share of the best run are kept too (articles
+#: split by a gallery or an embedded box).
+RUN_KEEP_SHARE = 0.25
+#: A single line of at most this many words between two kept runs is a
+#: subhead of the article and is kept with them (context, as in jusText).
+SUBHEAD_MAX_WORDS = 12
+
+
+def _line_value(text: str) -> int:
+    n = count_words(text)
+    if is_prose(text, PROSE_MIN_WORDS):
+        return n
+    if n >= 4 and is_sentence(text):
+        return SHORT_SENTENCE_VALUE
+    return -NON_PROSE_COST
+
+
+def content_runs(page: Page) -> list[tuple[int, int, int]]:
+    """The page's runs of content as ``(value, first, last)`` line indices.
+
+    Walking the lines, prose adds its words, other lines cost
+    ``NON_PROSE_COST`` and lines a rule already took out ``DEAD_LINE_COST``
+    (a row of share buttons still parts the article from the author's bio
+    under it); a run ends where its running total drops to zero,
+    and it spans from its start to the line where its total peaked (the
+    block-fusion idea of Kohlschütter et al., on lines)."""
+    runs = []
+    start: int | None = None
+    total = best = 0
+    best_end = -1
+    prev = -1
+    for i, text in page.iter_alive():
+        if start is not None:
+            # Lines a rule took out between two alive lines still part them.
+            total -= DEAD_LINE_COST * sum(1 for j in range(prev + 1, i) if page.text(j).strip())
+        prev = i
+        if start is None or total <= 0:
+            if start is not None and best_end >= 0:
+                runs.append((best, start, best_end))
+            start, total, best, best_end = i, 0, 0, -1
+        total += _line_value(text)
+        if total > best:
+            best, best_end = total, i
+        if total <= 0:
+            if best_end >= 0:
+                runs.append((best, start, best_end))
+            start = None
+    if start is not None and best_end >= 0:
+        runs.append((best, start, best_end))
+    return runs
+
+
+@heuristic(
+    "EDGE001",
+    "edge",
+    "Lines outside the page's main runs of prose (menus, headers, footers, sidebars) are not the article.",
+    removes=[
+        "- Subscribe\n- Sign In\n- World\nThe president said on Sunday that the two countries were not building an alliance.\nHe added that cooperation was transparent and open to all.\n- Privacy Policy\n- Terms of Use",
+    ],
+    keeps=[
+        "The president said on Sunday that the two countries were not building an alliance.\nStrategic partnership\nHe added that cooperation was transparent and open to all of their neighbours.",
+    ],
+    layout=True,
+)
+def edges(page: Page) -> list[Hit]:
+    runs = content_runs(page)
+    if not runs:
+        return []
+    top = max(r[0] for r in runs)
+    keep = [(a, b) for value, a, b in runs if value >= RUN_KEEP_SHARE * top]
+    keep += _subheads_between(page, keep)
+    inside = bytearray(len(page))
+    for a, b in keep:
+        inside[a : b + 1] = b"\x01" * (b + 1 - a)
+    return [Hit(i, "outside the main text") for i, _ in page.iter_alive() if not inside[i]]
+
+
+def _subheads_between(page: Page, keep: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Lone short lines between two kept runs (subheads), as ``(i, i)``."""
+    out = []
+    spans = sorted(keep)
+    for (_, end), (start, _) in pairwise(spans):
+        between = [i for i in range(end + 1, start) if page.is_alive(i)]
+        if len(between) == 1 and count_words(page.text(between[0])) <= SUBHEAD_MAX_WORDS:
+            out.append((between[0], between[0]))
+    return out
+
+
+# --- the main-content detector (measured, not on by default) ------------------
+
+
+def main_content(page: Page) -> list[Hit]:
+    # Imported here: the detector needs numpy and the stop-word lists, which
+    # the other heuristics do not.
+    from cleaner.detector import detect
+
+    return [Hit(i, why) for i, why in detect(page)]
+
+
+#: The line detector of ``cleaner/detector.py`` as a heuristic. It is not in
+#: ``REGISTRY``: on the dev pages it scores about the same F1 as EDGE001 +
+#: TEASE001 (0.889 vs 0.890) at a lower recall, and stacked after them it
+#: costs 2 points of recall for 2 points of precision, so the default
+#: pipeline keeps EDGE001 (``benchmarks/quality.py`` has a ``detector-only``
+#: row; ``tests/test_detector.py`` checks these examples).
+DETECTOR = Heuristic(
+    "DET001",
+    "edge",
+    "Lines that do not read as the article's prose, judged from their words, stop words and punctuation and from the lines around them, outside the page's main runs of content.",
+    main_content,
+    removes=(
+        "- Subscribe\n- Sign In\n- World\nThe president said on Sunday that the two countries were not building an alliance.\nHe added that cooperation was transparent and open to all.\n- Privacy Policy\n- Terms of Use",
+        "- Home\n- News\n- Sport\n- Weather\nThe council met on Monday and voted to close the old bridge to all traffic, the mayor said.\n"
+        "Repairs will take two years and cost about four million euros, according to the city.\n- Most Read\n- Contact Us\n- Careers",
+    ),
+    keeps=(
+        "The president said on Sunday that the two countries were not building an alliance.\nStrategic partnership\nHe added that cooperation was transparent and open to all of their neighbours.",
+    ),
+    layout=True,
+    source=__name__.replace(".", "/") + ".py",
+)
