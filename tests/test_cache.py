@@ -110,3 +110,15 @@ def test_cached_language_profiles_are_the_built_ones(cache_in: Path) -> None:
         assert loaded.probabilities(text, 3, 0) == built.probabilities(text, 3, 0)
     finally:
         langid._profiles.cache_clear()
+
+
+def test_no_home_directory_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (cache.CACHE_ENV, "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    assert cache.cache_dir() is None
+    assert cache.cached("t", "k", lambda: b"built", bytes) == b"built"
