@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cleaner import Config, clean_text
 
 ARTICLE = [
@@ -141,6 +143,42 @@ def test_a_recipe_card_after_the_article_stays() -> None:
         "Core, peel and cube the pears and boil them while stirring for about a minute",
         "Spoon the jam into jars and boil them for ten minutes.",
     ]
+    assert kept([*ARTICLE, *card, *MENU]) == [*ARTICLE, *card]
+
+
+@pytest.mark.parametrize(
+    ("ingredients", "steps", "items", "step"),
+    [
+        (
+            "Ingredientes",
+            "Modo de preparo",
+            ["3 cenouras médias picadas", "2 xícaras de farinha", "1 colher de fermento"],
+            "Bata as cenouras com os ovos e o óleo no liquidificador por cinco minutos.",
+        ),
+        (
+            "Ingredienti",
+            "Procedimento",
+            ["200 g di farina 00", "2 uova", "100 g di zucchero"],
+            "Mescolate la farina con le uova e lo zucchero fino a ottenere un impasto liscio.",
+        ),
+        (
+            "Ingredientes",
+            "Elaboración",
+            ["500 ml de leche entera", "1 rama de canela", "150 g de arroz"],
+            "Calienta la leche con la canela y añade el arroz cuando empiece a hervir.",
+        ),
+        (
+            "Ингредиенты",
+            "Способ приготовления",
+            ["500 мл молока", "2 яйца", "200 г муки"],
+            "Смешайте молоко с яйцами, добавьте муку и хорошо перемешайте тесто.",
+        ),
+    ],
+)
+def test_recipe_cards_are_known_by_their_method_header_in_other_languages(
+    ingredients: str, steps: str, items: list[str], step: str
+) -> None:
+    card = [ingredients, *items, steps, step]
     assert kept([*ARTICLE, *card, *MENU]) == [*ARTICLE, *card]
 
 

@@ -178,7 +178,8 @@ def tweet_embeds(page: Page) -> list[list[int]]:
 _INGREDIENTS = r"(?:ingredients|zutaten|ingrédients|ingredientes|ingredienti|ингредиенты)"
 _INGREDIENTS_RE = re.compile(rf"^\s*{_INGREDIENTS}\s*:?\s*$", re.I)
 _STEPS_RE = re.compile(
-    r"^\s*(?:instructions|directions|method|preparation|zubereitung|préparation|preparación|preparazione|приготовление)\s*:?\s*$",
+    r"^\s*(?:instructions|directions|method|preparation|zubereitung|préparation|preparación|elaboración|preparazione"
+    r"|procedimento|(?:modo de )?preparo|(?:способ )?приготовлени[ея])\s*:?\s*$",
     re.I,
 )
 #: A card's ingredients and its steps are each at most this many lines.
