@@ -287,7 +287,7 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
                 page.strip(i, span[0], span[1], rule.id)
     if plan.drops.rules:
         for i, hit in _first_matches(page, plan.drops, run, guard):
-            if hit is not None:
+            if hit is not None and not (hit.category == SUBHEAD_CATEGORY and _subhead(page, i)):
                 page.drop(i, hit.id)
     if plan.markers.rules:
         # One pass finds the lines where any block or trailer rule may fire;
@@ -298,6 +298,22 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
         for rule in plan.trailers:
             _cut_trailer(page, rule, candidates)
     return sorted(set(timed_out))
+
+
+#: Rules of this category (the section names of a site's menu: 'Politics',
+#: 'Wirtschaft', 'Santé') leave a line that sits between two lines of prose:
+#: there it is the article's subhead.
+SUBHEAD_CATEGORY = "section"
+#: The prose on each side has at least this many words.
+SUBHEAD_PROSE_WORDS = 8
+
+
+def _subhead(page: Page, i: int) -> bool:
+    """The nearest lines with text above and below line ``i`` (in the
+    input) are prose."""
+    above = next((page.originals[j] for j in range(i - 1, -1, -1) if page.originals[j].strip()), "")
+    below = next((page.originals[j] for j in range(i + 1, len(page)) if page.originals[j].strip()), "")
+    return is_prose(above, SUBHEAD_PROSE_WORDS) and is_prose(below, SUBHEAD_PROSE_WORDS)
 
 
 def _first_matches(
