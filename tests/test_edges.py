@@ -309,3 +309,24 @@ def test_two_lines_under_a_marker_or_a_list_under_a_comment_header_stay() -> Non
     for lines in (fixtures, poll):
         result = clean_text("\n".join([*BRIDGE[:3], *lines, *BRIDGE[3:]]), rules_only)
         assert [r.text for r in result.removals] == [lines[0]]
+
+
+BOX = ["Goals: Smith 12', Jones 78'", "Attendance: 41,200", "Referee: A. Brown", "Yellow cards: Lee, Park"]
+NEXT = (
+    "The return leg is on April 12 in Dortmund, kick-off is at 6.30 pm, and more than eighty thousand fans are"
+    " expected in the sold-out stadium."
+)
+
+
+def test_prose_after_a_short_box_past_the_peak_stays_with_the_article() -> None:
+    assert kept([*ARTICLE, *BOX, NEXT]) == [*ARTICLE, *BOX, NEXT]
+
+
+def test_one_short_sentence_after_a_box_of_links_is_not_the_article() -> None:
+    links = ["Top Stories", "Sports Scores", "Weather Radar", "Traffic Cams"]
+    tagline = "We are the best of the eighties and nineties, every day!"
+    assert kept([*ARTICLE, *links, tagline]) == ARTICLE
+
+
+def test_a_line_a_rule_took_out_after_the_peak_parts_the_prose_after_it() -> None:
+    assert kept([*ARTICLE, BOX[0], "Share this article", BOX[1], NEXT]) == ARTICLE

@@ -3,6 +3,7 @@ the line detector measured against it (DET001, not registered)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import pairwise
 
 from cleaner.heuristics.base import PROSE_MIN_WORDS, Heuristic, heuristic
@@ -34,38 +35,81 @@ def _line_value(text: str) -> int:
     return -NON_PROSE_COST
 
 
+#: After a run's peak, prose that follows a short box (at most this many
+#: other lines, and no line a rule took out) still belongs to the run ...
+TAIL_MAX_BOX = 6
+#: ... once it adds up to this many words: a match report's last paragraph
+#: after its line-up, an interview's answer after a short list. A site's
+#: tagline or a teaser's one sentence after a box of links does not.
+TAIL_MIN_WORDS = 20
+
+
+@dataclass
+class _Run:
+    """A run of content being read: its running total, where the total
+    peaked, and the prose after the peak that still belongs to it."""
+
+    start: int
+    total: int = 0
+    best: int = 0
+    peak: int = -1
+    #: The last line of prose after the peak that belongs to the run, the
+    #: prose words since the peak, the other lines since the peak, and
+    #: whether a line a rule took out came since the peak.
+    tail: int = -1
+    tail_words: int = 0
+    box: int = 0
+    cut: bool = False
+
+    def add(self, i: int, value: int) -> None:
+        self.total += value
+        if self.total > self.best:
+            self.best, self.peak, self.tail, self.tail_words, self.box, self.cut = self.total, i, -1, 0, 0, False
+        elif value >= PROSE_MIN_WORDS and self.total > 0 and not self.cut and self.box <= TAIL_MAX_BOX:
+            self.tail_words += value
+            if self.tail_words >= TAIL_MIN_WORDS:
+                self.tail = i
+        elif value < 0:
+            self.box += 1
+
+    def span(self) -> tuple[int, int, int]:
+        return (self.best, self.start, max(self.peak, self.tail))
+
+
 def content_runs(page: Page) -> list[tuple[int, int, int]]:
     """The page's runs of content as ``(value, first, last)`` line indices.
 
     Walking the lines, prose adds its words, other lines cost
     ``NON_PROSE_COST`` and lines a rule already took out ``DEAD_LINE_COST``
     (a row of share buttons still parts the article from the author's bio
-    under it); a run ends where its running total drops to zero,
-    and it spans from its start to the line where its total peaked (the
-    block-fusion idea of Kohlschütter et al., on lines)."""
+    under it); a run ends where its running total drops to zero, and it
+    spans from its start to the line where its total peaked (the
+    block-fusion idea of Kohlschütter et al., on lines), or to the prose
+    after a short box past the peak (see ``TAIL_MIN_WORDS``)."""
     runs = []
-    start: int | None = None
-    total = best = 0
-    best_end = -1
+    run: _Run | None = None
     prev = -1
     for i, text in page.iter_alive():
-        if start is not None:
+        if run is not None:
             # Lines a rule took out between two alive lines still part them.
-            total -= DEAD_LINE_COST * sum(1 for j in range(prev + 1, i) if page.text(j).strip())
+            dead = sum(1 for j in range(prev + 1, i) if page.text(j).strip())
+            if dead:
+                run.total -= DEAD_LINE_COST * dead
+                run.cut = True
+            if run.total <= 0:
+                if run.peak >= 0:
+                    runs.append(run.span())
+                run = None
         prev = i
-        if start is None or total <= 0:
-            if start is not None and best_end >= 0:
-                runs.append((best, start, best_end))
-            start, total, best, best_end = i, 0, 0, -1
-        total += _line_value(text)
-        if total > best:
-            best, best_end = total, i
-        if total <= 0:
-            if best_end >= 0:
-                runs.append((best, start, best_end))
-            start = None
-    if start is not None and best_end >= 0:
-        runs.append((best, start, best_end))
+        if run is None:
+            run = _Run(i)
+        run.add(i, _line_value(text))
+        if run.total <= 0:
+            if run.peak >= 0:
+                runs.append(run.span())
+            run = None
+    if run is not None and run.peak >= 0:
+        runs.append(run.span())
     return runs
 
 
