@@ -5,7 +5,7 @@ or a short run starts that much sooner; the output never depends on the
 cache, which only saves the building.
 
 Entries are files named by a hash of everything they were built from
-(their ``key``), written under a temporary name and renamed into place, so
+(their ``key``, and the source of the module that builds them), written under a temporary name and renamed into place, so
 a reader sees a whole entry or none, and checked against the hash of their
 content stored with them. An entry that cannot be read, is damaged or
 cannot be used is built again and overwritten; a cache folder that
@@ -21,6 +21,7 @@ cache), else ``$XDG_CACHE_HOME/cleaner``, else ``~/.cache/cleaner``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -39,7 +40,7 @@ def cache_dir() -> Path | None:
     """The cache folder, or ``None`` when the cache is off."""
     value = os.environ.get(CACHE_ENV)
     if value is not None:
-        return Path(value) if value.strip() and value.strip().lower() != "off" else None
+        return Path(value).expanduser() if value.strip() and value.strip().lower() != "off" else None
     base = os.environ.get("XDG_CACHE_HOME")
     if not base:
         try:
@@ -49,20 +50,34 @@ def cache_dir() -> Path | None:
     return Path(base) / "cleaner"
 
 
-def entry_path(kind: str, key: object) -> Path | None:
+@functools.cache
+def source_digest(module_file: str) -> str:
+    """The sha256 of a module's source: part of the key of what that module
+    builds, so that an entry built by other code is never used."""
+    try:
+        return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()
+    except OSError:  # no source to read (a frozen build): the version must do
+        return cleaner.__version__
+
+
+def entry_path(kind: str, key: object, builder: str = "") -> Path | None:
     """Where the entry of ``kind`` built from ``key`` (a ``repr``-stable
-    value: tuples of strings and numbers) lives; ``None`` when off."""
+    value: tuples of strings and numbers) by the module whose file is
+    ``builder`` lives; ``None`` when off."""
     folder = cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(repr((cleaner.__version__, key)).encode("utf-8", "surrogatepass")).hexdigest()
+    code = source_digest(builder) if builder else ""
+    digest = hashlib.sha256(repr((cleaner.__version__, code, key)).encode("utf-8", "surrogatepass")).hexdigest()
     return folder / f"{kind}-{digest[:32]}.bin"
 
 
-def cached(kind: str, key: object, build: Callable[[], bytes], load: Callable[[bytes], T]) -> T:
+def cached(kind: str, key: object, build: Callable[[], bytes], load: Callable[[bytes], T], builder: str = "") -> T:
     """``load`` of the cached bytes of ``key``; when there are none, or
-    ``load`` rejects them (raises), ``load(build())``, storing the bytes."""
-    path = entry_path(kind, key)
+    ``load`` rejects them (raises), ``load(build())``, storing the bytes.
+    ``builder`` is the file of the module that builds and loads the entry
+    (its ``__file__``): its source is part of the key."""
+    path = entry_path(kind, key, builder)
     if path is not None:
         with contextlib.suppress(Exception):  # unreadable, damaged or rejected by load: build again
             stored = path.read_bytes()
@@ -79,7 +94,7 @@ def _store(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; give up quietly on any OS error."""
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # this user's, as ~/.cache is
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -436,8 +436,7 @@ def _clean(args: argparse.Namespace) -> int:
         template_min_docs=args.template_min_docs,
         template_min_share=args.template_min_share,
     )
-    total = input_size(job.input, job.input_format)
-    report = run_job(job, cleaner, progress=lambda docs, what: _progress(docs, args.progress, what, total))
+    report = run_job(job, cleaner, progress=lambda docs, what: _progress(docs, args.progress, what, job))
     report.info["seconds"] = round(report.timings["total"], 3)
     report.info["workers"] = job.workers
     report.info["config"] = _config_json(config, cleaner)
@@ -526,12 +525,12 @@ def _dedup_summary(info: dict[str, Any]) -> str:
     )
 
 
-def _progress(stream: Iterator[Doc], wanted: bool | None, what: str, total: int | None) -> Iterator[Doc]:
+def _progress(stream: Iterator[Doc], wanted: bool | None, what: str, job: Job) -> Iterator[Doc]:
     """``stream`` with a tqdm bar on stderr: bytes of input read (MB/s, and
     the time left when the input's size is known) and documents."""
     if wanted is False or (wanted is None and not sys.stderr.isatty()):
         return stream
-    return _bar(stream, what, total)
+    return _bar(stream, what, input_size(job.input, job.input_format))
 
 
 def _bar(stream: Iterator[Doc], what: str, total: int | None) -> Iterator[Doc]:
@@ -544,6 +543,8 @@ def _bar(stream: Iterator[Doc], what: str, total: int | None) -> Iterator[Doc]:
             bar.set_postfix_str(f"{docs:,} docs", refresh=False)
             bar.update(doc.size)
             yield doc
+        if total is not None and bar.n < total:  # what no document holds: blank lines, unreadable files
+            bar.update(total - bar.n)
 
 
 def _rel_source(source: str) -> str:

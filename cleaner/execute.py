@@ -12,6 +12,8 @@ interruption and ``--resume``.
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -141,7 +143,19 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
 
 
 def _counts_templates(job: Job) -> bool:
-    return job.templates and job.input != "-"
+    """Whether the run learns template lines: it reads the input twice, so
+    not from stdin or a pipe (``/dev/stdin``, ``<(...)``), which give their
+    documents once (the second pass would find none)."""
+    return job.templates and job.input != "-" and rereadable(job.input)
+
+
+def rereadable(path: str) -> bool:
+    """A regular file or a folder (not a pipe, a socket or a terminal)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return True  # the reader says what is wrong with it
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 def _learn_templates(

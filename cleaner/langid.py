@@ -83,7 +83,7 @@ def _profiles() -> _Profiles:
     with os.scandir(PROFILES_DIRECTORY) as entries:
         files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries)
     key = (importlib.metadata.version("langdetect"), files)
-    return cache.cached("langdetect-profiles", key, built, _Profiles.from_bytes)
+    return cache.cached("langdetect-profiles", key, built, _Profiles.from_bytes, builder=__file__)
 
 
 class _NormalizedChars(dict[int, str]):

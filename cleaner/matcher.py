@@ -262,7 +262,8 @@ def _database(expressions: list[bytes], flags: list[int]) -> Any:
         return bytes(hyperscan.dumpb(db))
 
     key = (getattr(hyperscan, "__version__", ""), platform.machine(), expressions, flags)
-    return cache.cached("hyperscan", key, compiled, lambda data: hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK))
+    load = lambda data: hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)  # noqa: E731
+    return cache.cached("hyperscan", key, compiled, load, builder=__file__)
 
 
 class _LiteralScan:

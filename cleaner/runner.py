@@ -28,6 +28,7 @@ from cleaner.batching import batches
 from cleaner.clean import Cleaner
 from cleaner.config import Config
 from cleaner.doc import Doc
+from cleaner.errors import CleanerError
 from cleaner.extract import extract_html
 from cleaner.pipeline import clean_document, reason_key
 from cleaner.report import Report
@@ -38,7 +39,9 @@ from cleaner.template import Templates, TemplateTally, learn_templates, source_o
 CHUNK_DOCS = 32
 IN_FLIGHT_PER_WORKER = 3
 #: Documents a worker counts at a time in the template pass.
-TALLY_CHUNK_DOCS = 256
+TALLY_CHUNK_DOCS = 64
+#: How often a wait for a worker checks that the workers are alive.
+WAIT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ class WorkerPool:
         self._pool: Any = None
         self._spec: RunSpec | None = None
         self._file: str | None = None  # the template lines, written once
+        self._pids: frozenset[int] = frozenset()
 
     @property
     def started(self) -> bool:
@@ -232,6 +236,25 @@ class WorkerPool:
             self._spec = dataclasses.replace(spec, templates=None)
             ctx = multiprocessing.get_context("spawn")
             self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self._spec,))
+            self._pids = self._worker_pids()
+
+    def _worker_pids(self) -> frozenset[int]:
+        # multiprocessing.Pool replaces a worker that dies and drops its task
+        # without a word, so the task's result would never come; its
+        # processes are only listed in a private attribute.
+        return frozenset(p.pid for p in getattr(self._pool, "_pool", []))
+
+    def result(self, pending: Any) -> Any:
+        """``pending.get()``, or a :class:`CleanerError` if a worker died
+        (killed by the OOM killer, or by hand) while it was waiting."""
+        while not pending.ready():
+            pending.wait(WAIT_SECONDS)
+            if not pending.ready() and self._worker_pids() != self._pids:
+                raise CleanerError(
+                    "a worker process died (killed, or out of memory) and its documents were lost; "
+                    "the run stopped: run it again with --resume to carry on, or with fewer --workers"
+                )
+        return pending.get()
 
     def submit(self, docs: list[Doc], spec: RunSpec) -> Any:
         """Send one chunk; the result's ``get()`` is its list of results."""
@@ -261,13 +284,13 @@ class WorkerPool:
                     yield TemplateTally.of(chunk)
                     continue
                 while window and window[0].ready():
-                    yield window.popleft().get()
+                    yield self.result(window.popleft())
                 if len(window) < self.workers * IN_FLIGHT_PER_WORKER:
                     window.append(self.tally(chunk))
                 else:  # the workers are busy, or still starting: count here rather than wait
                     yield TemplateTally.of(chunk)
             while window:
-                yield window.popleft().get()
+                yield self.result(window.popleft())
 
         return summed_tallies(tallies()).learn(min_docs, min_share)
 
@@ -309,7 +332,9 @@ def process_stream(
 ) -> Iterator[DocResult]:
     """Process documents on ``workers`` processes (1: in this one), yielding
     the results in input order. ``pool``, if given, is used (and closed
-    when the stream ends); otherwise one is made here."""
+    when the stream ends); otherwise one is made here. The rules are loaded
+    and their examples checked here first (workers trust that check)."""
+    cleaner = cleaner or Cleaner(spec.config)
     pool = pool or WorkerPool(workers)
     with pool:
         chunks = batches(docs, CHUNK_DOCS)
@@ -329,9 +354,9 @@ def process_stream(
         for chunk in itertools.chain(head, chunks):
             window.append(pool.submit(chunk, spec))
             if len(window) >= window_size:
-                yield from window.popleft().get()
+                yield from pool.result(window.popleft())
         while window:
-            yield from window.popleft().get()
+            yield from pool.result(window.popleft())
 
 
 def flag_duplicate_ids(docs: Iterable[Doc]) -> Iterator[Doc]:

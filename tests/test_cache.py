@@ -122,3 +122,22 @@ def test_no_home_directory_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(Path, "home", no_home)
     assert cache.cache_dir() is None
     assert cache.cached("t", "k", lambda: b"built", bytes) == b"built"
+
+
+def test_an_entry_built_by_other_code_is_not_used(cache_in: Path, tmp_path: Path) -> None:
+    builder = tmp_path / "builder.py"
+    builder.write_text("VERSION = 1\n")
+    cache.source_digest.cache_clear()
+    assert cache.cached("t", "k", lambda: b"one", bytes, builder=str(builder)) == b"one"
+    builder.write_text("VERSION = 2\n")  # the code that builds the entry changed
+    cache.source_digest.cache_clear()
+    assert cache.cached("t", "k", lambda: b"two", bytes, builder=str(builder)) == b"two"
+    assert len(entries(cache_in)) == 2
+
+
+def test_the_cache_folder_setting_expands_a_home_tilde(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv(cache.CACHE_ENV, "~/cleaner-cache")
+    assert cache.cache_dir() == tmp_path / "cleaner-cache"
+    cache.cached("t", "k", lambda: b"built", bytes)
+    assert (tmp_path / "cleaner-cache").stat().st_mode & 0o777 == 0o700

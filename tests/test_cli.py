@@ -394,3 +394,28 @@ def test_documents_account_for_every_byte_of_their_input(tmp_path: Path) -> None
     sizes = sum(d.size for d in read_docs(str(folder), "dir", Fields()))
     assert sizes == input_size(str(folder), "dir") == 15 + 16
     assert input_size(str(tmp_path / "x.jsonl.gz"), "jsonl") is None and input_size("-", "jsonl") is None
+
+
+def test_a_pipe_given_as_a_path_loses_no_document(tmp_path: Path) -> None:
+    # The template pass reads the input first; a pipe gives its documents once.
+    records = "".join(json.dumps({"id": n, "text": f"Home\n{ARTICLE}"}) + "\n" for n in range(3))
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "cleaner", "clean", "/dev/stdin", "-o", str(out), "--input-format", "jsonl"]
+    proc = subprocess.run(cmd, input=records, capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in read_jsonl(out)] == [0, 1, 2]
+    assert "3 documents in, 3 written" in proc.stderr
+
+
+def test_progress_reads_the_whole_input_when_some_bytes_hold_no_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": ARTICLE}) + "\n" + "\n" * 30, encoding="utf-8")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (pages / "b.txt").write_bytes(b"\0\1\2" * 3000)  # binary: rejected
+    for path in (src, pages):
+        code, _, err = run(["clean", str(path), "-o", str(tmp_path / f"out-{path.name}"), "--progress"], capsys)
+        assert code == 0 and re.search(r"cleaning: 100%\|\S+\| (\S+)/\1 ", err), err

