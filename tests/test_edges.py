@@ -330,3 +330,22 @@ def test_one_short_sentence_after_a_box_of_links_is_not_the_article() -> None:
 
 def test_a_line_a_rule_took_out_after_the_peak_parts_the_prose_after_it() -> None:
     assert kept([*ARTICLE, BOX[0], "Share this article", BOX[1], NEXT]) == ARTICLE
+
+
+TIPS = [
+    "What to do in the heat",
+    "Drink water even when not thirsty",
+    "Stay out of the sun at midday",
+    "Wear light clothes",
+]
+
+
+def test_a_subhead_and_its_short_list_between_two_runs_of_prose_stay() -> None:
+    page = [ARTICLE[0], ARTICLE[1], *TIPS, ARTICLE[2]]
+    assert kept(page) == page
+
+
+def test_a_box_under_a_header_a_rule_took_out_between_runs_of_prose_goes() -> None:
+    # two items: too few for TEASE001, so EDGE001 alone decides
+    page = [ARTICLE[0], ARTICLE[1], "Related", *TIPS[1:3], *ARTICLE[2:]]
+    assert kept(page) == ARTICLE

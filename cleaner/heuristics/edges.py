@@ -24,6 +24,10 @@ RUN_KEEP_SHARE = 0.25
 #: A single line of at most this many words between two kept runs is a
 #: subhead of the article and is kept with them (context, as in jusText).
 SUBHEAD_MAX_WORDS = 12
+#: Up to this many short lines between two kept runs, none of them taken
+#: out by a rule, are a subhead with its list ('Tips', then four short
+#: items) and are kept with them.
+GAP_MAX_LINES = 6
 
 
 def _line_value(text: str) -> int:
@@ -139,12 +143,21 @@ def edges(page: Page) -> list[Hit]:
 
 
 def _subheads_between(page: Page, keep: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Lone short lines between two kept runs (subheads), as ``(i, i)``."""
+    """Short lines between two kept runs, as ``(first, last)``: up to
+    ``GAP_MAX_LINES`` of them when no rule took a line out there (a subhead
+    and the short list under it), else a lone one (a subhead)."""
     out = []
     spans = sorted(keep)
     for (_, end), (start, _) in pairwise(spans):
-        between = [i for i in range(end + 1, start) if page.is_alive(i)]
-        if len(between) == 1 and count_words(page.text(between[0])) <= SUBHEAD_MAX_WORDS:
+        gap = [i for i in range(end + 1, start) if page.text(i).strip()]
+        between = [i for i in gap if page.is_alive(i)]
+        if (
+            0 < len(between) <= GAP_MAX_LINES
+            and len(between) == len(gap)
+            and all(count_words(page.text(i)) <= SUBHEAD_MAX_WORDS for i in between)
+        ):
+            out.append((between[0], between[-1]))
+        elif len(between) == 1 and count_words(page.text(between[0])) <= SUBHEAD_MAX_WORDS:
             out.append((between[0], between[0]))
     return out
 
