@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -287,7 +288,7 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
                 page.strip(i, span[0], span[1], rule.id)
     if plan.drops.rules:
         for i, hit in _first_matches(page, plan.drops, run, guard):
-            if hit is not None and not (hit.category == SUBHEAD_CATEGORY and _subhead(page, i)):
+            if hit is not None and not (_may_be_subhead(hit, page.originals[i]) and _subhead(page, i)):
                 page.drop(i, hit.id)
     if plan.markers.rules:
         # One pass finds the lines where any block or trailer rule may fire;
@@ -300,10 +301,23 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
     return sorted(set(timed_out))
 
 
-#: Rules of this category (the section names of a site's menu: 'Politics',
-#: 'Wirtschaft', 'Santé') leave a line that sits between two lines of prose:
-#: there it is the article's subhead.
-SUBHEAD_CATEGORY = "section"
+#: Rules of these categories leave a line that sits between two lines of
+#: prose: there a section name of a site's menu ('Politics', 'Wirtschaft',
+#: 'Santé') is the article's subhead, and so is a bare date ('9. November
+#: 1989', '20 de noviembre de 1975') in a chronology. A date with a clock
+#: time or a label ('Updated', 'Publié le') is a stamp wherever it is.
+SUBHEAD_CATEGORIES = frozenset({"section", "date"})
+_STAMP_RE = re.compile(
+    r"\d{1,2}\s?[:.h]\s?\d{2}\b|\b(?:updated|published|posted|modified|aktualisiert|veröffentlicht|erschienen|stand"
+    r"|publié|mis à jour|modifié|actualizad[oa]|publicad[oa]|pubblicato|aggiornato|опубликовано|обновлено)\b",
+    re.IGNORECASE,
+)
+
+
+def _may_be_subhead(rule: Rule, text: str) -> bool:
+    return rule.category in SUBHEAD_CATEGORIES and not (rule.category == "date" and _STAMP_RE.search(text))
+
+
 #: The prose on each side has at least this many words.
 SUBHEAD_PROSE_WORDS = 8
 

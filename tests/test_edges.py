@@ -349,3 +349,16 @@ def test_a_box_under_a_header_a_rule_took_out_between_runs_of_prose_goes() -> No
     # two items: too few for TEASE001, so EDGE001 alone decides
     page = [ARTICLE[0], ARTICLE[1], "Related", *TIPS[1:3], *ARTICLE[2:]]
     assert kept(page) == ARTICLE
+
+
+def test_bare_dates_between_paragraphs_are_a_chronologys_subheads_and_stamps_go() -> None:
+    text = [
+        "The wall divided Berlin for almost three decades, until the border suddenly opened one evening.",
+        "November 9, 1989",
+        "That evening a spokesman read out the new travel rules at a press conference broadcast live.",
+        "Updated: November 9, 2019",
+        "The anniversary was marked at the Brandenburg Gate, where thousands of people gathered in the cold.",
+        "10:42 AM",
+        "Officials said more events would follow in the coming weeks across the whole of the city.",
+    ]
+    assert kept(text) == [text[0], text[1], text[2], text[4], text[6]]
