@@ -314,7 +314,18 @@ _STAMP_RE = re.compile(
 )
 
 
+#: A social network's name alone: between two paragraphs, the subhead of an
+#: article about the platform (a share bar has more than one button).
+_NETWORK_RE = re.compile(
+    r"\s*(?:facebook|twitter|x|instagram|whatsapp|telegram|linkedin|tiktok|youtube|snapchat|pinterest|threads"
+    r"|reddit|bluesky|mastodon|вконтакте|одноклассники)\s*",
+    re.IGNORECASE,
+)
+
+
 def _may_be_subhead(rule: Rule, text: str) -> bool:
+    if rule.category == "share":
+        return bool(_NETWORK_RE.fullmatch(text))
     return rule.category in SUBHEAD_CATEGORIES and not (rule.category == "date" and _STAMP_RE.search(text))
 
 

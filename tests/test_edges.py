@@ -362,3 +362,17 @@ def test_bare_dates_between_paragraphs_are_a_chronologys_subheads_and_stamps_go(
         "Officials said more events would follow in the coming weeks across the whole of the city.",
     ]
     assert kept(text) == [text[0], text[1], text[2], text[4], text[6]]
+
+
+def test_a_networks_name_alone_between_paragraphs_is_a_subhead_and_a_share_bar_goes() -> None:
+    text = [
+        "Regulators looked at how the largest platforms collect data about people who never signed up.",
+        "Facebook",
+        "The company still collects the most data, including about people without an account, the report found.",
+        "Facebook",
+        "Twitter",
+        "Email",
+        "WhatsApp",
+        "The messaging service keeps less, but shares phone numbers with its parent company, the regulator said.",
+    ]
+    assert kept(text) == [text[0], text[1], text[2], text[7]]
