@@ -376,3 +376,14 @@ def test_a_networks_name_alone_between_paragraphs_is_a_subhead_and_a_share_bar_g
         "The messaging service keeps less, but shares phone numbers with its parent company, the regulator said.",
     ]
     assert kept(text) == [text[0], text[1], text[2], text[7]]
+
+
+def test_a_short_list_under_a_one_word_subhead_inside_the_article_stays() -> None:
+    sights = [
+        "Essentials",
+        "The old town walls at sunset",
+        "The cathedral and its astronomical clock",
+        "The covered market",
+    ]
+    page = [*ARTICLE[:3], *sights, *ARTICLE[3:]]
+    assert kept(page) == page
