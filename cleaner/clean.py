@@ -287,8 +287,10 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
             if span:
                 page.strip(i, span[0], span[1], rule.id)
     if plan.drops.rules:
-        for i, hit in _first_matches(page, plan.drops, run, guard):
-            if hit is not None and not (_may_be_subhead(hit, page.originals[i]) and _subhead(page, i)):
+        hits = [(i, hit) for i, hit in _first_matches(page, plan.drops, run, guard) if hit is not None]
+        spared = {i for i, _ in _spared_subheads(page, hits)}
+        for i, hit in hits:
+            if i not in spared:
                 page.drop(i, hit.id)
     if plan.markers.rules:
         # One pass finds the lines where any block or trailer rule may fire;
@@ -307,6 +309,8 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
 #: 1989', '20 de noviembre de 1975') in a chronology. A date with a clock
 #: time or a label ('Updated', 'Publié le') is a stamp wherever it is.
 SUBHEAD_CATEGORIES = frozenset({"section", "date"})
+#: Bare dates between paragraphs are subheads when there are at least this many.
+CHRONOLOGY_MIN_DATES = 2
 _STAMP_RE = re.compile(
     r"\d{1,2}\s?[:.h]\s?\d{2}\b|\b(?:updated|published|posted|modified|aktualisiert|veröffentlicht|erschienen|stand"
     r"|publié|mis à jour|modifié|actualizad[oa]|publicad[oa]|pubblicato|aggiornato|опубликовано|обновлено)\b",
@@ -321,6 +325,17 @@ _NETWORK_RE = re.compile(
     r"|reddit|bluesky|mastodon|вконтакте|одноклассники)\s*",
     re.IGNORECASE,
 )
+
+
+def _spared_subheads(page: Page, hits: list[tuple[int, Rule]]) -> list[tuple[int, Rule]]:
+    """The line-rule hits that are the article's subheads (see
+    ``SUBHEAD_CATEGORIES``). Bare dates only when there are two or more on
+    the page (a chronology): one date between a standfirst and the body is
+    the page's date."""
+    spared = [(i, hit) for i, hit in hits if _may_be_subhead(hit, page.originals[i]) and _subhead(page, i)]
+    if sum(hit.category == "date" for _, hit in spared) < CHRONOLOGY_MIN_DATES:
+        spared = [(i, hit) for i, hit in spared if hit.category != "date"]
+    return spared
 
 
 def _may_be_subhead(rule: Rule, text: str) -> bool:

@@ -356,12 +356,14 @@ def test_bare_dates_between_paragraphs_are_a_chronologys_subheads_and_stamps_go(
         "The wall divided Berlin for almost three decades, until the border suddenly opened one evening.",
         "November 9, 1989",
         "That evening a spokesman read out the new travel rules at a press conference broadcast live.",
+        "October 3, 1990",
+        "Less than a year later the two states were united again, and the old border posts were taken down.",
         "Updated: November 9, 2019",
         "The anniversary was marked at the Brandenburg Gate, where thousands of people gathered in the cold.",
         "10:42 AM",
         "Officials said more events would follow in the coming weeks across the whole of the city.",
     ]
-    assert kept(text) == [text[0], text[1], text[2], text[4], text[6]]
+    assert kept(text) == [*text[:5], text[6], text[8]]
 
 
 def test_a_networks_name_alone_between_paragraphs_is_a_subhead_and_a_share_bar_goes() -> None:
@@ -387,3 +389,12 @@ def test_a_short_list_under_a_one_word_subhead_inside_the_article_stays() -> Non
     ]
     page = [*ARTICLE[:3], *sights, *ARTICLE[3:]]
     assert kept(page) == page
+
+
+def test_one_bare_date_between_the_standfirst_and_the_body_is_the_pages_date() -> None:
+    text = [
+        "The council says the old bridge will stay closed to all traffic until the repairs are finished.",
+        "November 19, 2019",
+        *ARTICLE,
+    ]
+    assert kept(text) == [text[0], *ARTICLE]
