@@ -100,17 +100,9 @@ def _inside_text(page: Page, first: int, last: int) -> bool:
     (a lead-in of 8+ words ending in ':' counts) and still kept; a list
     under a header a rule removed ('Related') is not inside the text."""
     before, after = _neighbour(page, first, -1), _neighbour(page, last, 1)
-    if before is not None and page.is_alive(before) and _subhead_line(page.text(before)):
-        before = _neighbour(page, before, -1)  # a subhead over the list: look above it
     if before is None or after is None or not (page.is_alive(before) and page.is_alive(after)):
         return False
     return is_prose(page.text(before), PROSE_MIN_WORDS) and is_prose(page.text(after), PROSE_MIN_WORDS)
-
-
-def _subhead_line(text: str) -> bool:
-    """One or two words that do not end like a sentence ('Imprescindibles',
-    'What to pack')."""
-    return count_words(text) <= 2 and not text.rstrip().endswith((".", "!", "?", ":"))
 
 
 # --- teasers fused to their summaries ------------------------------------------
