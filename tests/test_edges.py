@@ -387,3 +387,21 @@ def test_one_bare_date_between_the_standfirst_and_the_body_is_the_pages_date() -
         *ARTICLE,
     ]
     assert kept(text) == [text[0], *ARTICLE]
+
+
+def test_an_author_box_or_a_promoted_widget_after_the_article_does_not_join_it() -> None:
+    author = [
+        "Chris Welch",
+        "Senior Reviewer",
+        "Chris has been reviewing audio gear for more than a decade and lives in Brooklyn with far too many pairs"
+        " of headphones and a very patient cat.",
+    ]
+    promoted = [
+        "Promoted Links",
+        "Seniors Are Ditching Their Cars for This",
+        "Doctors Stunned: Drink This Before Bed",
+        "This simple trick has homeowners across the country cutting their energy bills in half, and the utility"
+        " companies are not happy about it at all.",
+    ]
+    assert kept([*ARTICLE, *author]) == ARTICLE
+    assert kept([*ARTICLE, *promoted]) == ARTICLE

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from cleaner.heuristics.base import PROSE_MIN_WORDS, Heuristic, heuristic
-from cleaner.page import Hit, Page, count_words, is_prose, is_sentence
+from cleaner.page import TITLE_CASE_SHARE, Hit, Page, case_counts, count_words, is_prose, is_sentence
 
 # --- edges: lines outside the page's runs of content ------------------------
 
@@ -48,6 +48,21 @@ TAIL_MAX_BOX = 6
 TAIL_MIN_WORDS = 20
 
 
+def headline_like(text: str) -> bool:
+    """Two or more words, mostly capitalized, no digit and not all upper
+    case: a headline, a person's name, a job title ('Senior Reviewer'); not
+    a score line, a section label ('GIRLS SOCCER') or a sentence-case list
+    item.
+
+    >>> headline_like("Seniors Are Ditching Their Cars for This"), headline_like("Viera d. Rockledge 3-1")
+    (True, False)
+    """
+    if any(ch.isdigit() for ch in text) or text.isupper():  # a score line; an upper-case section label
+        return False
+    upper, _, n = case_counts(text.split())
+    return n >= 2 and upper >= TITLE_CASE_SHARE * n
+
+
 @dataclass
 class _Run:
     """A run of content being read: its running total, where the total
@@ -63,18 +78,29 @@ class _Run:
     tail: int = -1
     tail_words: int = 0
     box: int = 0
+    #: Of the other lines since the peak, those that read as a headline, a
+    #: name or a job title (an author box, a widget of promoted links).
+    titles: int = 0
     cut: bool = False
 
-    def add(self, i: int, value: int) -> None:
+    def add(self, i: int, value: int, text: str) -> None:
         self.total += value
         if self.total > self.best:
-            self.best, self.peak, self.tail, self.tail_words, self.box, self.cut = self.total, i, -1, 0, 0, False
-        elif value >= PROSE_MIN_WORDS and self.total > 0 and not self.cut and self.box <= TAIL_MAX_BOX:
+            self.best, self.peak, self.tail, self.tail_words = self.total, i, -1, 0
+            self.box, self.titles, self.cut = 0, 0, False
+        elif (
+            value >= PROSE_MIN_WORDS
+            and self.total > 0
+            and not self.cut
+            and self.box <= TAIL_MAX_BOX
+            and 2 * self.titles <= self.box
+        ):
             self.tail_words += value
             if self.tail_words >= TAIL_MIN_WORDS:
                 self.tail = i
         elif value < 0:
             self.box += 1
+            self.titles += headline_like(text)
 
     def span(self) -> tuple[int, int, int]:
         return (self.best, self.start, max(self.peak, self.tail))
@@ -107,7 +133,7 @@ def content_runs(page: Page) -> list[tuple[int, int, int]]:
         prev = i
         if run is None:
             run = _Run(i)
-        run.add(i, _line_value(text))
+        run.add(i, _line_value(text), text)
         if run.total <= 0:
             if run.peak >= 0:
                 runs.append(run.span())
@@ -155,6 +181,7 @@ def _subheads_between(page: Page, keep: list[tuple[int, int]]) -> list[tuple[int
             0 < len(between) <= GAP_MAX_LINES
             and len(between) == len(gap)
             and all(count_words(page.text(i)) <= SUBHEAD_MAX_WORDS for i in between)
+            and 2 * sum(headline_like(page.text(i)) for i in between) <= len(between)
         ):
             out.append((between[0], between[-1]))
         elif len(between) == 1 and count_words(page.text(between[0])) <= SUBHEAD_MAX_WORDS:
