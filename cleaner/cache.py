@@ -7,7 +7,8 @@ cache, which only saves the building.
 Entries are files named by a hash of everything they were built from
 (their ``key``, and the source of the module that builds them), written under a temporary name and renamed into place, so
 a reader sees a whole entry or none, and checked against the hash of their
-content stored with them. An entry that cannot be read, is damaged or
+content stored with them. Writing an entry removes those of its kind not
+used for ``STALE_DAYS`` days, and temporary files left by a killed process. An entry that cannot be read, is damaged or
 cannot be used is built again and overwritten; a cache folder that
 cannot be written is not an error (the thing is built every time, as
 without a cache).
@@ -25,6 +26,7 @@ import functools
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -33,6 +35,9 @@ import cleaner
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
 _DIGEST = 32  # bytes of the sha256 of an entry's content, stored before it
+#: An entry not used for this many days is removed when another entry of
+#: its kind is written (a langdetect entry is 40 MB).
+STALE_DAYS = 30
 T = TypeVar("T")
 
 
@@ -83,11 +88,27 @@ def cached(kind: str, key: object, build: Callable[[], bytes], load: Callable[[b
             stored = path.read_bytes()
             data = stored[_DIGEST:]
             if hashlib.sha256(data).digest() == stored[:_DIGEST]:
-                return load(data)
+                loaded = load(data)
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # used now: kept from pruning
+                return loaded
     data = build()
     if path is not None:
         _store(path, hashlib.sha256(data).digest() + data)
+        _prune(path.parent, kind)
     return load(data)
+
+
+def _prune(folder: Path, kind: str) -> None:
+    """Remove entries of ``kind`` not used for ``STALE_DAYS`` (built by
+    another version, for other rules) and temporary files a killed process
+    left behind; quietly, whatever fails."""
+    now = time.time()
+    for pattern, days in ((f"{kind}-*.bin", STALE_DAYS), (f"{kind}-*.tmp", 1)):
+        for entry in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - entry.stat().st_mtime > days * 86400:
+                    entry.unlink()
 
 
 def _store(path: Path, data: bytes) -> None:

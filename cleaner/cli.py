@@ -540,7 +540,7 @@ def _bar(stream: Iterator[Doc], what: str, total: int | None) -> Iterator[Doc]:
     with tqdm(total=total, desc=what, unit="B", unit_scale=True, file=sys.stderr, disable=False) as bar:
         for doc in stream:
             docs += 1
-            bar.set_postfix_str(f"{docs:,} docs", refresh=False)
+            bar.set_postfix_str(f"{docs:,} doc{'' if docs == 1 else 's'}", refresh=False)
             bar.update(doc.size)
             yield doc
         if total is not None and bar.n < total:  # what no document holds: blank lines, unreadable files

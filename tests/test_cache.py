@@ -5,6 +5,8 @@ is built again, and a cache that cannot be written changes nothing."""
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -141,3 +143,26 @@ def test_the_cache_folder_setting_expands_a_home_tilde(tmp_path: Path, monkeypat
     assert cache.cache_dir() == tmp_path / "cleaner-cache"
     cache.cached("t", "k", lambda: b"built", bytes)
     assert (tmp_path / "cleaner-cache").stat().st_mode & 0o777 == 0o700
+
+
+def test_writing_an_entry_prunes_stale_ones_of_its_kind_and_leftover_temporary_files(cache_in: Path) -> None:
+    cache.cached("t", "old", lambda: b"old", bytes)
+    cache.cached("u", "other kind", lambda: b"u", bytes)
+    old = next(p for p in entries(cache_in) if p.name.startswith("t-"))
+    leftover = cache_in / "t-0123.bin.abc.tmp"
+    leftover.write_bytes(b"half")
+    long_ago = time.time() - 40 * 86400
+    for path in (old, leftover, *cache_in.glob("u-*.bin")):
+        os.utime(path, (long_ago, long_ago))
+    cache.cached("t", "new", lambda: b"new", bytes)
+    names = sorted(p.name[:2] for p in cache_in.iterdir())
+    assert names == ["t-", "u-"] and not old.exists() and not leftover.exists()  # only t's stale ones go
+
+
+def test_reading_an_entry_keeps_it_fresh(cache_in: Path) -> None:
+    cache.cached("t", "k", lambda: b"x", bytes)
+    (path,) = entries(cache_in)
+    long_ago = time.time() - 40 * 86400
+    os.utime(path, (long_ago, long_ago))
+    assert cache.cached("t", "k", lambda: b"rebuilt", bytes) == b"x"
+    assert time.time() - path.stat().st_mtime < 60

@@ -369,7 +369,7 @@ def test_progress_without_a_known_size_still_counts(tmp_path: Path, capsys: pyte
     src = tmp_path / "in.jsonl.gz"
     src.write_bytes(gzip.compress(json.dumps({"id": 1, "text": ARTICLE}).encode() + b"\n"))
     code, _, err = run(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--progress", "--no-templates"], capsys)
-    assert code == 0 and re.search(r"cleaning: \d+\.?\d*B \[.*B/s, 1 docs\]", err), err
+    assert code == 0 and re.search(r"cleaning: \d+\.?\d*B \[.*B/s, 1 doc\]", err), err
 
 
 def test_no_progress_bar_off_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
