@@ -163,7 +163,7 @@ def _learn_templates(
 ) -> Templates | None:
     """The first pass: count, per source, the documents each short line is
     in (text documents only; HTML is left to trafilatura). Not possible on
-    stdin, which can be read only once. Once the pass has read enough
+    stdin or a pipe, which can be read only once. Once the pass has read enough
     documents for the worker pool to start, ``warm_up()`` starts it, so the
     workers load their rules while the pass goes on."""
     if not _counts_templates(job):

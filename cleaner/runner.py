@@ -272,8 +272,8 @@ class WorkerPool:
         """:func:`cleaner.template.learn_templates`, counted on the workers
         once the pool has started (this process reads and parses the input
         meanwhile, and counts what they have no room for), in this process
-        before. The counts are exact and summed
-        in any order, so the result is the same either way."""
+        before. The counts are exact and summed in any order, so the result
+        is the same either way."""
         if self.workers <= 1:
             return learn_templates(items, min_docs, min_share)
 
