@@ -29,6 +29,7 @@ from cleaner.heuristics import (
     dated_lists,
     interview_lists,
     led_tables,
+    line_after,
     line_before,
     lost_pulled_quotes,
     numbered_lists,
@@ -351,9 +352,10 @@ SUBHEAD_PROSE_WORDS = 8
 def _subhead(page: Page, i: int) -> bool:
     """The nearest lines with text above and below line ``i`` (in the
     input) are prose."""
-    above = next((page.originals[j] for j in range(i - 1, -1, -1) if page.originals[j].strip()), "")
-    below = next((page.originals[j] for j in range(i + 1, len(page)) if page.originals[j].strip()), "")
-    return is_prose(above, SUBHEAD_PROSE_WORDS) and is_prose(below, SUBHEAD_PROSE_WORDS)
+    return all(
+        j is not None and is_prose(page.originals[j], SUBHEAD_PROSE_WORDS)
+        for j in (line_before(page, i), line_after(page, i))
+    )
 
 
 def _first_matches(

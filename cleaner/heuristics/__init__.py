@@ -17,7 +17,7 @@ lists, recipe cards, ...) that come back when a run heuristic took them.
 from __future__ import annotations
 
 from cleaner.heuristics import captions, edges, indexes, kept, lists, repeats, teasers
-from cleaner.heuristics.base import REGISTRY, Heuristic, line_before
+from cleaner.heuristics.base import REGISTRY, Heuristic, line_after, line_before
 from cleaner.heuristics.edges import DETECTOR
 from cleaner.heuristics.kept import (
     RUN_HEURISTICS,
@@ -73,6 +73,7 @@ __all__ = [
     "interview_lists",
     "kept",
     "led_tables",
+    "line_after",
     "line_before",
     "lists",
     "lost_pulled_quotes",

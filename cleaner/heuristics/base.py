@@ -92,3 +92,9 @@ def line_before(page: Page, i: int) -> int | None:
     """The nearest line before ``i`` that is not blank in the input,
     whether or not it was removed."""
     return next((j for j in range(i - 1, -1, -1) if page.originals[j].strip()), None)
+
+
+def line_after(page: Page, i: int) -> int | None:
+    """The nearest line after ``i`` that is not blank in the input, whether
+    or not it was removed."""
+    return next((j for j in range(i + 1, len(page)) if page.originals[j].strip()), None)
