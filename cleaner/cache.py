@@ -25,13 +25,13 @@ import contextlib
 import functools
 import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import cleaner
+from cleaner.io.writers import atomic_file
 
 CACHE_ENV = "CLEANER_CACHE_DIR"
 _DIGEST = 32  # bytes of the sha256 of an entry's content, stored before it
@@ -104,7 +104,7 @@ def _prune(folder: Path, kind: str) -> None:
     another version, for other rules) and temporary files a killed process
     left behind; quietly, whatever fails."""
     now = time.time()
-    for pattern, days in ((f"{kind}-*.bin", STALE_DAYS), (f"{kind}-*.tmp", 1)):
+    for pattern, days in ((f"{kind}-*.bin", STALE_DAYS), (f".{kind}-*.tmp", 1)):  # atomic_file's temporary names
         for entry in folder.glob(pattern):
             with contextlib.suppress(OSError):
                 if now - entry.stat().st_mtime > days * 86400:
@@ -113,17 +113,7 @@ def _prune(folder: Path, kind: str) -> None:
 
 def _store(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; give up quietly on any OS error."""
-    tmp = None
-    try:
+    with contextlib.suppress(OSError):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # this user's, as ~/.cache is
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_file(path, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)

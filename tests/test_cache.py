@@ -149,7 +149,7 @@ def test_writing_an_entry_prunes_stale_ones_of_its_kind_and_leftover_temporary_f
     cache.cached("t", "old", lambda: b"old", bytes)
     cache.cached("u", "other kind", lambda: b"u", bytes)
     old = next(p for p in entries(cache_in) if p.name.startswith("t-"))
-    leftover = cache_in / "t-0123.bin.abc.tmp"
+    leftover = cache_in / ".t-0123.bin.abc.tmp"  # the temporary name cleaner.io.atomic_file gives
     leftover.write_bytes(b"half")
     long_ago = time.time() - 40 * 86400
     for path in (old, leftover, *cache_in.glob("u-*.bin")):
