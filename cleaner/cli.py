@@ -4,8 +4,9 @@ by the library (``cleaner.pipeline``, ``cleaner.io``, ``cleaner.explain``)."""
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -436,7 +437,9 @@ def _clean(args: argparse.Namespace) -> int:
         template_min_docs=args.template_min_docs,
         template_min_share=args.template_min_share,
     )
-    report = run_job(job, cleaner, progress=lambda docs, what: _progress(docs, args.progress, what, job))
+    # The input's size, measured once (a folder's walk is not cheap) and only if a bar is shown.
+    size = functools.cache(lambda: input_size(job.input, job.input_format))
+    report = run_job(job, cleaner, progress=lambda docs, what: _progress(docs, args.progress, what, size))
     report.info["seconds"] = round(report.timings["total"], 3)
     report.info["workers"] = job.workers
     report.info["config"] = _config_json(config, cleaner)
@@ -525,12 +528,12 @@ def _dedup_summary(info: dict[str, Any]) -> str:
     )
 
 
-def _progress(stream: Iterator[Doc], wanted: bool | None, what: str, job: Job) -> Iterator[Doc]:
+def _progress(stream: Iterator[Doc], wanted: bool | None, what: str, size: Callable[[], int | None]) -> Iterator[Doc]:
     """``stream`` with a tqdm bar on stderr: bytes of input read (MB/s, and
-    the time left when the input's size is known) and documents."""
+    the time left when the input's ``size()`` is known) and documents."""
     if wanted is False or (wanted is None and not sys.stderr.isatty()):
         return stream
-    return _bar(stream, what, input_size(job.input, job.input_format))
+    return _bar(stream, what, size())
 
 
 def _bar(stream: Iterator[Doc], what: str, total: int | None) -> Iterator[Doc]:
