@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.errors import UsageError
+from cleaner.io.writers import atomic_file
 
 MANIFEST = "manifest.json"
 #: Input documents per shard.
@@ -132,9 +133,5 @@ class WorkDir:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as fh:
+    with atomic_file(path, "wb", durable=True) as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, Config, RulePackError, clean_text
 from cleaner.cli import main
 from cleaner.errors import EXIT_DATA
+from cleaner.io.writers import atomic_file
 
 ARTICLE = "The council met on Monday and voted to close the old bridge for two years of repairs."
 
@@ -345,3 +347,19 @@ def test_count_words_counts_tokens_with_a_word_character(text: str) -> None:
 
     if not _CJK_RE.search(text):
         assert count_words(text) == sum(1 for tok in text.split() if re.search(r"\w", tok))
+
+
+def test_durable_atomic_file_syncs_before_the_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards and the manifest are written durably: the data is synced to
+    disk before the file appears under its name; a failed write leaves no
+    file and no temporary behind."""
+    target = tmp_path / "shard.pkl"
+    synced: list[bool] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(target.exists()))
+    with atomic_file(target, "wb", durable=True) as fh:
+        fh.write(b"data")
+    assert synced == [False] and target.read_bytes() == b"data"
+    with pytest.raises(RuntimeError), atomic_file(tmp_path / "other.pkl", "wb", durable=True) as fh:
+        fh.write(b"half")
+        raise RuntimeError("killed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shard.pkl"]

@@ -25,17 +25,22 @@ class Writer(Protocol):
 
 
 @contextmanager
-def atomic_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary file next to ``path``; rename on success."""
+def atomic_file(path: Path, mode: str = "w", durable: bool = False) -> Iterator[IO[Any]]:
+    """Write to a temporary file next to ``path``; rename on success. With
+    ``durable``, the data reaches the disk before the rename (a resumable
+    run's manifest must never name a shard that a crash could leave empty)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         if "b" in mode:
-            with os.fdopen(fd, mode) as fh:
-                yield fh
+            fh_ctx = os.fdopen(fd, mode)
         else:
-            with os.fdopen(fd, mode, encoding="utf-8", newline="") as fh:
-                yield fh
+            fh_ctx = os.fdopen(fd, mode, encoding="utf-8", newline="")
+        with fh_ctx as fh:
+            yield fh
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
