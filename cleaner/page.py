@@ -109,7 +109,7 @@ def _title_case(text: str) -> bool:
     return n > 0 and upper >= TITLE_CASE_SHARE * n
 
 
-def is_prose(text: str, min_words: int = 10) -> bool:
+def is_prose(text: str, min_words: int = 10, words: int | None = None) -> bool:
     """A line that reads as article prose: a sentence of ``min_words`` words
     or more, or a very long line whatever its ending, unless it is Title
     Case without any punctuation (a fused menu or a line of tags; a
@@ -125,8 +125,10 @@ def is_prose(text: str, min_words: int = 10) -> bool:
     True
     >>> is_prose(" ".join(["so we went down to the river and the water was very high"] * 3))
     True
+
+    ``words`` is ``count_words(text)`` when the caller already has it.
     """
-    n = count_words(text)
+    n = count_words(text) if words is None else words
     if n >= 3 * min_words:
         # Word soup (a fused menu, a tag line) has no punctuation and is
         # mostly capitalized; a transcript without punctuation is not.
@@ -157,6 +159,14 @@ class Page:
         self._alive: list[int] | None = None  # alive(), until a line changes
         self._blank = [not t.strip() for t in lines]
         self._joined: str | None = None  # joined(), computed once
+        # Per-line features the heuristics share, computed when first asked
+        # for and forgotten when the line's text changes (``strip``); they
+        # live as long as the page, never across documents.
+        self._filled: list[int] | None = None  # filled(), until a line changes
+        self._filled_input: list[int] | None = None  # filled_in_input(), computed once
+        self._words: list[int | None] = [None] * len(lines)
+        self._sentence: list[bool | None] = [None] * len(lines)
+        self._prose: dict[int, dict[int, bool]] = {}  # min_words -> line -> is_prose
 
     @classmethod
     def from_text(cls, text: str) -> Page:
@@ -177,6 +187,45 @@ class Page:
 
     def is_alive(self, i: int) -> bool:
         return self.dropped[i] is None and not self._blank[i]
+
+    def is_blank(self, i: int) -> bool:
+        """True when line ``i``'s current text is only white space."""
+        return self._blank[i]
+
+    def filled(self) -> list[int]:
+        """Indices of the lines whose current text is not blank, removed or
+        not (do not modify the list)."""
+        if self._filled is None:
+            self._filled = [i for i, blank in enumerate(self._blank) if not blank]
+        return self._filled
+
+    def filled_in_input(self) -> list[int]:
+        """Indices of the lines not blank in the input (do not modify the list)."""
+        if self._filled_input is None:
+            self._filled_input = [i for i, t in enumerate(self.originals) if t.strip()]
+        return self._filled_input
+
+    def words(self, i: int) -> int:
+        """``count_words(text(i))``, counted once while the line is unchanged."""
+        n = self._words[i]
+        if n is None:
+            n = self._words[i] = count_words(self._texts[i])
+        return n
+
+    def sentence(self, i: int) -> bool:
+        """``is_sentence(text(i))``, tested once while the line is unchanged."""
+        ends = self._sentence[i]
+        if ends is None:
+            ends = self._sentence[i] = is_sentence(self._texts[i])
+        return ends
+
+    def prose(self, i: int, min_words: int = 10) -> bool:
+        """``is_prose(text(i), min_words)``, judged once while the line is unchanged."""
+        known = self._prose.setdefault(min_words, {})
+        verdict = known.get(i)
+        if verdict is None:
+            verdict = known[i] = is_prose(self._texts[i], min_words, self.words(i))
+        return verdict
 
     def alive(self) -> list[int]:
         """Indices of the lines still in the output that are not blank."""
@@ -232,9 +281,20 @@ class Page:
         self._kept_chars[i] = kept[:start] + kept[end:]
         self._alive = None
         self._texts[i] = "".join(self.originals[i][k] for k in self._kept_chars[i])
-        self._blank[i] = not self._texts[i].strip()
+        self._forget(i)
         if not _WORD_RE.search(self._texts[i]):
             self.drop(i, rule, detail)
+
+    def _forget(self, i: int) -> None:
+        """Line ``i``'s text changed: drop what was known about it."""
+        blank = not self._texts[i].strip()
+        if blank != self._blank[i]:
+            self._blank[i] = blank
+            self._filled = None
+        self._words[i] = None
+        self._sentence[i] = None
+        for known in self._prose.values():
+            known.pop(i, None)
 
     def undrop(self, lines: Iterable[int]) -> None:
         """Take back the whole-line removals of these lines (the removal
