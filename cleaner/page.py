@@ -109,7 +109,7 @@ def _title_case(text: str) -> bool:
     return n > 0 and upper >= TITLE_CASE_SHARE * n
 
 
-def is_prose(text: str, min_words: int = 10, words: int | None = None) -> bool:
+def is_prose(text: str, min_words: int = 10) -> bool:
     """A line that reads as article prose: a sentence of ``min_words`` words
     or more, or a very long line whatever its ending, unless it is Title
     Case without any punctuation (a fused menu or a line of tags; a
@@ -126,20 +126,27 @@ def is_prose(text: str, min_words: int = 10, words: int | None = None) -> bool:
     >>> is_prose(" ".join(["so we went down to the river and the water was very high"] * 3))
     True
 
-    ``words`` is ``count_words(text)`` when the caller already has it.
     """
-    n = count_words(text) if words is None else words
+    n = count_words(text)
+    return n >= min_words and _long_prose(text, min_words, n, is_sentence(text))
+
+
+def _long_prose(text: str, min_words: int, n: int, sentence: bool) -> bool:
+    """``is_prose`` for a line of ``n >= min_words`` words; ``sentence``
+    says whether it ends like one."""
     if n >= 3 * min_words:
         # Word soup (a fused menu, a tag line) has no punctuation and is
         # mostly capitalized; a transcript without punctuation is not.
-        return bool(_CLAUSE_MARK_RE.search(text)) or is_sentence(text) or not _title_case(text)
-    return n >= min_words and (is_sentence(text) or text.rstrip().endswith(":"))
+        return sentence or bool(_CLAUSE_MARK_RE.search(text)) or not _title_case(text)
+    return sentence or text.rstrip().endswith(":")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
     """A heuristic's finding: drop line ``index``, or strip ``span`` (offsets
-    into the line's current text) from it. ``detail`` says why, briefly."""
+    into the line's current text) from it. ``detail`` says why, briefly.
+    (Not frozen: a frozen dataclass takes three times as long to make, and
+    a page can have hundreds of hits.)"""
 
     index: int
     detail: str | None = None
@@ -224,7 +231,9 @@ class Page:
         known = self._prose.setdefault(min_words, {})
         verdict = known.get(i)
         if verdict is None:
-            verdict = known[i] = is_prose(self._texts[i], min_words, self.words(i))
+            n = self.words(i)
+            verdict = n >= min_words and _long_prose(self._texts[i], min_words, n, self.sentence(i))
+            known[i] = verdict
         return verdict
 
     def alive(self) -> list[int]:
@@ -233,17 +242,14 @@ class Page:
 
     def _alive_lines(self) -> list[int]:
         if self._alive is None:
-            self._alive = [
-                i
-                for i, (rule, blank) in enumerate(zip(self.dropped, self._blank, strict=True))
-                if rule is None and not blank
-            ]
+            dropped = self.dropped
+            self._alive = [i for i in self.filled() if dropped[i] is None]
         return self._alive
 
     def iter_alive(self) -> Iterator[tuple[int, str]]:
-        texts = self._texts
-        for i in self._alive_lines():
-            yield i, texts[i]
+        """``(index, text)`` of the alive lines (the lines as they are now)."""
+        alive = self._alive_lines()
+        return zip(alive, map(self._texts.__getitem__, alive), strict=True)
 
     def drop(self, i: int, rule: str, detail: str | None = None) -> None:
         if self.dropped[i] is not None:

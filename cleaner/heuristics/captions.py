@@ -35,10 +35,9 @@ def fused_caption_credit(page: Page) -> list[Hit]:
     hits = []
     # Compare neighbouring non-blank lines whether or not a rule already took
     # the credited copy: the caption above it goes either way.
-    lines = [i for i in range(len(page)) if page.text(i).strip()]
-    for prev, cur in pairwise(lines):
+    for prev, cur in pairwise(page.filled()):
         head, text = page.text(prev).strip(), page.text(cur).strip()
-        if count_words(head) < 2 or not text.startswith(head) or len(text) == len(head):
+        if len(text) <= len(head) or not text.startswith(head) or page.words(prev) < 2:
             continue
         rest = text[len(head) :]
         if count_words(rest) <= 30 and _CREDIT_MARK_RE.search(rest):
@@ -132,7 +131,7 @@ def credited_captions(page: Page) -> list[Hit]:
         head = page.text(prev).strip()
         if (
             page.is_alive(prev)
-            and 4 <= count_words(head) <= CAPTION_MAX_WORDS
+            and 4 <= page.words(prev) <= CAPTION_MAX_WORDS
             and not head.endswith(":")
             and not _REPORTED_RE.search(head)
         ):

@@ -121,9 +121,12 @@ _PARAGRAPHS = [
 ]
 
 
-def _shingles(text: str) -> set[str]:
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    """The runs of ``PASSAGE_SHINGLE`` words of ``text`` (compared as
+    tuples: cheaper to build than joined strings, and as exact, since a
+    word has no space in it)."""
     words = WORD_RE.findall(norm(text))
-    return {" ".join(words[k : k + PASSAGE_SHINGLE]) for k in range(len(words) - PASSAGE_SHINGLE + 1)}
+    return set(zip(*(words[k:] for k in range(PASSAGE_SHINGLE)), strict=False))  # the shorter tails end it
 
 
 @heuristic(
@@ -155,7 +158,7 @@ def repeated_passages(page: Page) -> list[Hit]:
     if not any(len(page.text(i)) >= FUSED_WORDS and page.words(i) >= FUSED_WORDS for i in alive):
         return []
     words = [(i, page.words(i)) for i in alive]
-    seen: set[str] = set()
+    seen: set[tuple[str, ...]] = set()
     hits = []
     for i, n in words:
         if n < 5:
