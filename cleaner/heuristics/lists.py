@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from cleaner.heuristics.base import heuristic, lines_with
+from cleaner.heuristics.base import heuristic, lines_with_words
 from cleaner.page import Hit, Page
 from cleaner.prefilter import fold
 
@@ -243,7 +243,6 @@ _SECTION_HEADER_RE = re.compile(
 )
 #: One of these is in every line ``_SECTION_HEADER_RE`` matches (lower case).
 _SECTION_WORDS = ("comment", "respons", "repl", "thought", "conversation", "discussion", "kommentar", "comentario")
-_SECTION_WORD_RE = re.compile("|".join(_SECTION_WORDS))
 #: A line of comment metadata besides author lines and time stamps.
 _COMMENT_META_RE = re.compile(
     r"^(?:reply|like|report|flag|log in to reply|rating:\s*\d+\s*votes?|\d+\s+(?:likes?|votes?|points|upvotes?|replies))\W*$",
@@ -293,7 +292,7 @@ def comment_section(page: Page) -> list[Hit]:
     if not any(w in folded for w in _SECTION_WORDS):
         return []
     # fold keeps the line breaks: one folded line per line.
-    heads = [i for i in lines_with(folded, _SECTION_WORD_RE) if _SECTION_HEADER_RE.match(texts[i])]
+    heads = [i for i in lines_with_words(folded, _SECTION_WORDS) if _SECTION_HEADER_RE.match(texts[i])]
     prose, counted = 0, 0
     for i in heads:
         for j in range(counted, i):
