@@ -28,8 +28,12 @@ _TOKEN_RE = re.compile(r"(?<!\S)\S*?\w")
 #: followed by closing quotes or brackets.
 _CLAUSE_MARK_RE = re.compile(r"[.,;:!?…。，、；！？।॥۔،؛؟።፣]")
 #: Closing quotes or brackets after a sentence's last mark.
+_CLOSER_CHARS = "\"'”’»)]"
 _CLOSERS = r"[\"'”’»)\]]*"
-_SENTENCE_END_RE = re.compile(rf"[.!?…。！？]{_CLOSERS}$|[\"”’»]$")
+#: A sentence ends with one of these marks (closers after it allowed) ...
+_SENTENCE_MARKS = frozenset(".!?…。！？")
+#: ... or with a closing quote (a quote ends the sentence inside it).
+_END_QUOTES = frozenset('"”’»')
 #: A full stop, '!' or '?' at the end (closers allowed): not an ellipsis,
 #: not a closing quote alone, which headlines end with too.
 STOP_END_RE = re.compile(rf"[.!?。！？]{_CLOSERS}$")
@@ -80,7 +84,13 @@ def is_sentence(text: str) -> bool:
     >>> is_sentence("He said so."), is_sentence("Latest stories")
     (True, False)
     """
-    return bool(_SENTENCE_END_RE.search(text.rstrip()))
+    # Tested on the last characters (what ``[.!?…。！？]{_CLOSERS}$|["”’»]$``
+    # matches), not by a regex search, which tries every position.
+    text = text.rstrip()
+    if text[-1:] in _END_QUOTES:
+        return True
+    bare = text.rstrip(_CLOSER_CHARS)
+    return bare[-1:] in _SENTENCE_MARKS
 
 
 #: A line whose words are at least this share capitalized is Title Case.

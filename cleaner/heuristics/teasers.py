@@ -109,7 +109,9 @@ def _inside_text(page: Page, first: int, last: int) -> bool:
 #: Where a headline ends and its summary starts with no space between
 #: ('... Student-AthleteA 24-year-old woman ...').
 _FUSED_SEAM_RE = re.compile(r"(?<=[a-z0-9?!])(?=[A-Z])")
-_SEAM_PAIR_RE = re.compile(r"[a-z0-9?!][A-Z]")  # the same test, faster to search for
+#: The same test, faster to search for: the regex engine skips ahead to
+#: the next capital (rare in prose) before it looks behind it.
+_SEAM_PAIR_RE = re.compile(r"[A-Z](?<=[a-z0-9?!][A-Z])")
 #: Names with a capital inside ('McConnell', 'DeSantis', 'LeBron', 'iPhone')
 #: are not seams: the part of the word before the capital is one of these,
 #: or shorter than 3 letters.
