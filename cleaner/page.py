@@ -28,8 +28,12 @@ _TOKEN_RE = re.compile(r"(?<!\S)\S*?\w")
 #: followed by closing quotes or brackets.
 _CLAUSE_MARK_RE = re.compile(r"[.,;:!?…。，、；！？।॥۔،؛؟።፣]")
 #: Closing quotes or brackets after a sentence's last mark.
+_CLOSER_CHARS = "\"'”’»)]"
 _CLOSERS = r"[\"'”’»)\]]*"
-_SENTENCE_END_RE = re.compile(rf"[.!?…。！？]{_CLOSERS}$|[\"”’»]$")
+#: A sentence ends with one of these marks (closers after it allowed) ...
+_SENTENCE_MARKS = frozenset(".!?…。！？")
+#: ... or with a closing quote (a quote ends the sentence inside it).
+_END_QUOTES = frozenset('"”’»')
 #: A full stop, '!' or '?' at the end (closers allowed): not an ellipsis,
 #: not a closing quote alone, which headlines end with too.
 STOP_END_RE = re.compile(rf"[.!?。！？]{_CLOSERS}$")
@@ -80,7 +84,13 @@ def is_sentence(text: str) -> bool:
     >>> is_sentence("He said so."), is_sentence("Latest stories")
     (True, False)
     """
-    return bool(_SENTENCE_END_RE.search(text.rstrip()))
+    # Tested on the last characters (what ``[.!?…。！？]{_CLOSERS}$|["”’»]$``
+    # matches), not by a regex search, which tries every position.
+    text = text.rstrip()
+    if text[-1:] in _END_QUOTES:
+        return True
+    bare = text.rstrip(_CLOSER_CHARS)
+    return bare[-1:] in _SENTENCE_MARKS
 
 
 #: A line whose words are at least this share capitalized is Title Case.
@@ -125,19 +135,28 @@ def is_prose(text: str, min_words: int = 10) -> bool:
     True
     >>> is_prose(" ".join(["so we went down to the river and the water was very high"] * 3))
     True
+
     """
     n = count_words(text)
+    return n >= min_words and _long_prose(text, min_words, n, is_sentence(text))
+
+
+def _long_prose(text: str, min_words: int, n: int, sentence: bool) -> bool:
+    """``is_prose`` for a line of ``n >= min_words`` words; ``sentence``
+    says whether it ends like one."""
     if n >= 3 * min_words:
         # Word soup (a fused menu, a tag line) has no punctuation and is
         # mostly capitalized; a transcript without punctuation is not.
-        return bool(_CLAUSE_MARK_RE.search(text)) or is_sentence(text) or not _title_case(text)
-    return n >= min_words and (is_sentence(text) or text.rstrip().endswith(":"))
+        return sentence or bool(_CLAUSE_MARK_RE.search(text)) or not _title_case(text)
+    return sentence or text.rstrip().endswith(":")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
     """A heuristic's finding: drop line ``index``, or strip ``span`` (offsets
-    into the line's current text) from it. ``detail`` says why, briefly."""
+    into the line's current text) from it. ``detail`` says why, briefly.
+    (Not frozen: a frozen dataclass takes three times as long to make, and
+    a page can have hundreds of hits.)"""
 
     index: int
     detail: str | None = None
@@ -157,6 +176,14 @@ class Page:
         self._alive: list[int] | None = None  # alive(), until a line changes
         self._blank = [not t.strip() for t in lines]
         self._joined: str | None = None  # joined(), computed once
+        # Per-line features the heuristics share, computed when first asked
+        # for and forgotten when the line's text changes (``strip``); they
+        # live as long as the page, never across documents.
+        self._filled: list[int] | None = None  # filled(), until a line changes
+        self._filled_input: list[int] | None = None  # filled_in_input(), computed once
+        self._words: list[int | None] = [None] * len(lines)
+        self._sentence: list[bool | None] = [None] * len(lines)
+        self._prose: dict[int, dict[int, bool]] = {}  # min_words -> line -> is_prose
 
     @classmethod
     def from_text(cls, text: str) -> Page:
@@ -178,23 +205,61 @@ class Page:
     def is_alive(self, i: int) -> bool:
         return self.dropped[i] is None and not self._blank[i]
 
+    def is_blank(self, i: int) -> bool:
+        """True when line ``i``'s current text is only white space."""
+        return self._blank[i]
+
+    def filled(self) -> list[int]:
+        """Indices of the lines whose current text is not blank, removed or
+        not (do not modify the list)."""
+        if self._filled is None:
+            self._filled = [i for i, blank in enumerate(self._blank) if not blank]
+        return self._filled
+
+    def filled_in_input(self) -> list[int]:
+        """Indices of the lines not blank in the input (do not modify the list)."""
+        if self._filled_input is None:
+            self._filled_input = [i for i, t in enumerate(self.originals) if t.strip()]
+        return self._filled_input
+
+    def words(self, i: int) -> int:
+        """``count_words(text(i))``, counted once while the line is unchanged."""
+        n = self._words[i]
+        if n is None:
+            n = self._words[i] = count_words(self._texts[i])
+        return n
+
+    def sentence(self, i: int) -> bool:
+        """``is_sentence(text(i))``, tested once while the line is unchanged."""
+        ends = self._sentence[i]
+        if ends is None:
+            ends = self._sentence[i] = is_sentence(self._texts[i])
+        return ends
+
+    def prose(self, i: int, min_words: int = 10) -> bool:
+        """``is_prose(text(i), min_words)``, judged once while the line is unchanged."""
+        known = self._prose.setdefault(min_words, {})
+        verdict = known.get(i)
+        if verdict is None:
+            n = self.words(i)
+            verdict = n >= min_words and _long_prose(self._texts[i], min_words, n, self.sentence(i))
+            known[i] = verdict
+        return verdict
+
     def alive(self) -> list[int]:
         """Indices of the lines still in the output that are not blank."""
         return list(self._alive_lines())
 
     def _alive_lines(self) -> list[int]:
         if self._alive is None:
-            self._alive = [
-                i
-                for i, (rule, blank) in enumerate(zip(self.dropped, self._blank, strict=True))
-                if rule is None and not blank
-            ]
+            dropped = self.dropped
+            self._alive = [i for i in self.filled() if dropped[i] is None]
         return self._alive
 
     def iter_alive(self) -> Iterator[tuple[int, str]]:
-        texts = self._texts
-        for i in self._alive_lines():
-            yield i, texts[i]
+        """``(index, text)`` of the alive lines (the lines as they are now)."""
+        alive = self._alive_lines()
+        return zip(alive, map(self._texts.__getitem__, alive), strict=True)
 
     def drop(self, i: int, rule: str, detail: str | None = None) -> None:
         if self.dropped[i] is not None:
@@ -232,9 +297,20 @@ class Page:
         self._kept_chars[i] = kept[:start] + kept[end:]
         self._alive = None
         self._texts[i] = "".join(self.originals[i][k] for k in self._kept_chars[i])
-        self._blank[i] = not self._texts[i].strip()
+        self._forget(i)
         if not _WORD_RE.search(self._texts[i]):
             self.drop(i, rule, detail)
+
+    def _forget(self, i: int) -> None:
+        """Line ``i``'s text changed: drop what was known about it."""
+        blank = not self._texts[i].strip()
+        if blank != self._blank[i]:
+            self._blank[i] = blank
+            self._filled = None
+        self._words[i] = None
+        self._sentence[i] = None
+        for known in self._prose.values():
+            known.pop(i, None)
 
     def undrop(self, lines: Iterable[int]) -> None:
         """Take back the whole-line removals of these lines (the removal

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from cleaner.heuristics.base import heuristic, line_before, lines_with
+from cleaner.heuristics.base import heuristic, line_before, lines_starting
 from cleaner.page import Hit, Page, count_words, is_sentence
 
 # --- captions with credits fused on -----------------------------------------
@@ -35,10 +35,9 @@ def fused_caption_credit(page: Page) -> list[Hit]:
     hits = []
     # Compare neighbouring non-blank lines whether or not a rule already took
     # the credited copy: the caption above it goes either way.
-    lines = [i for i in range(len(page)) if page.text(i).strip()]
-    for prev, cur in pairwise(lines):
+    for prev, cur in pairwise(page.filled()):
         head, text = page.text(prev).strip(), page.text(cur).strip()
-        if count_words(head) < 2 or not text.startswith(head) or len(text) == len(head):
+        if len(text) <= len(head) or not text.startswith(head) or page.words(prev) < 2:
             continue
         rest = text[len(head) :]
         if count_words(rest) <= 30 and _CREDIT_MARK_RE.search(rest):
@@ -59,8 +58,9 @@ _CREDIT_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 #: What every credit line ``_CREDIT_LABEL_RE`` matches has: the label at its
-#: start, or a slash in its first 41 characters (one scan of the page).
-_CREDIT_HINT_RE = re.compile(rf"(?im)^[ \t]*{_CREDIT_LABEL}|^[^\n/]{{2,40}}/")
+#: start, or a slash in its first 41 characters (one scan of the page; see
+#: ``lines_starting``).
+_CREDIT_HINT_RE = re.compile(rf"(?i)\n(?:[ \t]*{_CREDIT_LABEL}|[^\n/]{{2,40}}/)")
 _AGENCY_RE = re.compile(r"\b(?:getty images|ap|reuters|afp|epa|shutterstock|bloomberg|istock)\b", re.IGNORECASE)
 #: A credit has at most this many words; the caption above it at most
 #: ``CAPTION_MAX_WORDS`` (an article paragraph before a caption-less photo
@@ -131,7 +131,7 @@ def credited_captions(page: Page) -> list[Hit]:
         head = page.text(prev).strip()
         if (
             page.is_alive(prev)
-            and 4 <= count_words(head) <= CAPTION_MAX_WORDS
+            and 4 <= page.words(prev) <= CAPTION_MAX_WORDS
             and not head.endswith(":")
             and not _REPORTED_RE.search(head)
         ):
@@ -152,4 +152,4 @@ def credited_captions(page: Page) -> list[Hit]:
 def _credit_candidates(page: Page) -> list[int]:
     """The lines that may be a credit, found in one scan of the page: they
     start with a label and a colon, or hold a slash early on."""
-    return lines_with(page.joined(), _CREDIT_HINT_RE)
+    return lines_starting(page, _CREDIT_HINT_RE)

@@ -3,11 +3,12 @@ the line detector measured against it (DET001, not registered)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
 from cleaner.heuristics.base import PROSE_MIN_WORDS, Heuristic, heuristic
-from cleaner.page import TITLE_CASE_SHARE, Hit, Page, case_counts, count_words, is_prose, is_sentence
+from cleaner.page import TITLE_CASE_SHARE, Hit, Page, case_counts
 
 # --- edges: lines outside the page's runs of content ------------------------
 
@@ -30,11 +31,11 @@ SUBHEAD_MAX_WORDS = 12
 GAP_MAX_LINES = 6
 
 
-def _line_value(text: str) -> int:
-    n = count_words(text)
-    if is_prose(text, PROSE_MIN_WORDS):
+def _line_value(page: Page, i: int) -> int:
+    n = page.words(i)
+    if page.prose(i, PROSE_MIN_WORDS):
         return n
-    if n >= 4 and is_sentence(text):
+    if n >= 4 and page.sentence(i):
         return SHORT_SENTENCE_VALUE
     return -NON_PROSE_COST
 
@@ -57,7 +58,7 @@ def headline_like(text: str) -> bool:
     >>> headline_like("Seniors Are Ditching Their Cars for This"), headline_like("Viera d. Rockledge 3-1")
     (True, False)
     """
-    if any(ch.isdigit() for ch in text) or text.isupper():  # a score line; an upper-case section label
+    if any(map(str.isdigit, text)) or text.isupper():  # a score line; an upper-case section label
         return False
     upper, _, n = case_counts(text.split())
     return n >= 2 and upper >= TITLE_CASE_SHARE * n
@@ -118,11 +119,14 @@ def content_runs(page: Page) -> list[tuple[int, int, int]]:
     after a short box past the peak (see ``TAIL_MIN_WORDS``)."""
     runs = []
     run: _Run | None = None
-    prev = -1
-    for i, text in page.iter_alive():
+    dead = 0  # lines a rule took out since the last alive line
+    dropped = page.dropped
+    for i in page.filled():
+        if dropped[i] is not None:
+            dead += 1
+            continue
         if run is not None:
             # Lines a rule took out between two alive lines still part them.
-            dead = sum(1 for j in range(prev + 1, i) if page.text(j).strip())
             if dead:
                 run.total -= DEAD_LINE_COST * dead
                 run.cut = True
@@ -130,10 +134,10 @@ def content_runs(page: Page) -> list[tuple[int, int, int]]:
                 if run.peak >= 0:
                     runs.append(run.span())
                 run = None
-        prev = i
+        dead = 0
         if run is None:
             run = _Run(i)
-        run.add(i, _line_value(text), text)
+        run.add(i, _line_value(page, i), page.text(i))
         if run.total <= 0:
             if run.peak >= 0:
                 runs.append(run.span())
@@ -174,17 +178,18 @@ def _subheads_between(page: Page, keep: list[tuple[int, int]]) -> list[tuple[int
     and the short list under it), else a lone one (a subhead)."""
     out = []
     spans = sorted(keep)
+    filled = page.filled()
     for (_, end), (start, _) in pairwise(spans):
-        gap = [i for i in range(end + 1, start) if page.text(i).strip()]
+        gap = filled[bisect_right(filled, end) : bisect_left(filled, start)]
         between = [i for i in gap if page.is_alive(i)]
         if (
             0 < len(between) <= GAP_MAX_LINES
             and len(between) == len(gap)
-            and all(count_words(page.text(i)) <= SUBHEAD_MAX_WORDS for i in between)
+            and all(page.words(i) <= SUBHEAD_MAX_WORDS for i in between)
             and 2 * sum(headline_like(page.text(i)) for i in between) <= len(between)
         ):
             out.append((between[0], between[-1]))
-        elif len(between) == 1 and count_words(page.text(between[0])) <= SUBHEAD_MAX_WORDS:
+        elif len(between) == 1 and page.words(between[0]) <= SUBHEAD_MAX_WORDS:
             out.append((between[0], between[0]))
     return out
 

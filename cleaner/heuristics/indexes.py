@@ -7,7 +7,7 @@ import re
 from itertools import pairwise
 
 from cleaner.heuristics.base import WORD_RE, heuristic
-from cleaner.page import Hit, Page, is_sentence
+from cleaner.page import Hit, Page
 
 # --- tag clouds and indexes --------------------------------------------------
 
@@ -52,7 +52,7 @@ def sorted_items(page: Page) -> list[Hit]:
     for i, text in page.iter_alive():
         stripped = text.strip()
         # Ten items take at least 19 characters; sentences are out first.
-        if len(stripped) < 2 * SORTED_MIN_ITEMS - 1 or is_sentence(stripped) or _SENTENCE_INSIDE_RE.search(stripped):
+        if len(stripped) < 2 * SORTED_MIN_ITEMS - 1 or page.sentence(i) or _SENTENCE_INSIDE_RE.search(stripped):
             continue
         items = _items(stripped)
         if len(items) < SORTED_MIN_ITEMS:

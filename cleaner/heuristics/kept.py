@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from cleaner.heuristics.base import line_before
+from cleaner.heuristics.base import any_line_starts, line_before
 from cleaner.page import Page, case_counts, count_words, is_sentence
 
 # --- numbered lists: kept -----------------------------------------------------
@@ -26,7 +26,7 @@ NUMBERED_ITEM_WORDS = 3
 NUMBERED_MAX_GAP = 3
 
 
-_HAS_ITEM_ONE_RE = re.compile(rf"(?m)^[ \t]*1{_ITEM_MARK}")
+_HAS_ITEM_ONE_RE = re.compile(rf"\n[ \t]*1{_ITEM_MARK}")
 
 
 def numbered_lists(page: Page) -> list[list[int]]:
@@ -37,7 +37,7 @@ def numbered_lists(page: Page) -> list[list[int]]:
     Menus and teaser boxes are not numbered in sequence; a numbered list
     is the article's own content, which the layout heuristics (short lines
     in a run) would otherwise take for a menu."""
-    if not _HAS_ITEM_ONE_RE.search(page.joined()):  # one scan of the page first
+    if not any_line_starts(page, _HAS_ITEM_ONE_RE):  # one scan of the page first
         return []
     lists: list[list[int]] = []
     items: list[int] = []
@@ -79,7 +79,7 @@ _MONTH_NUMBER = {
 }
 
 
-_HAS_DATED_LINE_RE = re.compile(rf"(?im)^[ \t]*{_WEEKDAY}{_MONTH}\d")
+_HAS_DATED_LINE_RE = re.compile(rf"(?i)\n[ \t]*{_WEEKDAY}{_MONTH}\d")
 
 
 def dated_lists(page: Page) -> list[list[int]]:
@@ -87,7 +87,7 @@ def dated_lists(page: Page) -> list[list[int]]:
     West Palm Beach, FL @ Coral Sky Amphitheatre') and 3+ words, the dates
     strictly later line by line (a tour, the rounds of a season). Lists of
     other stories are dated newest first, and archives by month only."""
-    if not _HAS_DATED_LINE_RE.search(page.joined()):  # one scan of the page first
+    if not any_line_starts(page, _HAS_DATED_LINE_RE):  # one scan of the page first
         return []
     lists: list[list[int]] = []
     items: list[int] = []
@@ -115,7 +115,7 @@ _QA_RE = re.compile(r"^\s*([QA])\s*[:.]\s+\S")
 QA_MIN_PAIRS = 2
 
 
-_HAS_QUESTION_RE = re.compile(r"(?m)^[ \t]*Q[ \t]*[:.]\s")
+_HAS_QUESTION_RE = re.compile(r"\n[ \t]*Q[ \t]*[:.]\s")
 
 
 def interview_lists(page: Page) -> list[list[int]]:
@@ -123,7 +123,7 @@ def interview_lists(page: Page) -> list[list[int]]:
     taking turns (at most ``NUMBERED_MAX_GAP`` lines apart), 2+ pairs: the
     lines of each. Short answers ('A: Lebron James') read like a menu to
     the layout heuristics."""
-    if not _HAS_QUESTION_RE.search(page.joined()):  # one scan of the page first
+    if not any_line_starts(page, _HAS_QUESTION_RE):  # one scan of the page first
         return []
     lists: list[list[int]] = []
     items: list[int] = []
@@ -188,7 +188,7 @@ RECIPE_MAX_LINES = 40
 RECIPE_STEP_WORDS = 6
 
 
-_HAS_INGREDIENTS_RE = re.compile(rf"(?im)^[ \t]*{_INGREDIENTS}[ \t]*:?[ \t]*$")
+_HAS_INGREDIENTS_RE = re.compile(rf"(?i)\n[ \t]*{_INGREDIENTS}[ \t]*:?[ \t]*(?=\n|\Z)")
 
 
 def recipe_cards(page: Page) -> list[list[int]]:
@@ -198,7 +198,7 @@ def recipe_cards(page: Page) -> list[list[int]]:
     the steps end at any other line or at a line a rule took out. The lines
     of each card. A card's short lines read like a menu to the layout
     heuristics."""
-    if not _HAS_INGREDIENTS_RE.search(page.joined()):  # one scan of the page first
+    if not any_line_starts(page, _HAS_INGREDIENTS_RE):  # one scan of the page first
         return []
     lines = _filled_lines(page)
     cards = []

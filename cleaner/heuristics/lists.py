@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from cleaner.heuristics.base import heuristic, lines_with
-from cleaner.page import Hit, Page, count_words, is_sentence
+from cleaner.heuristics.base import heuristic, lines_with_words
+from cleaner.page import Hit, Page
 from cleaner.prefilter import fold
 
 # --- lists of items: comment threads and teasers with their metadata --------
@@ -60,10 +60,10 @@ LIST_EDGE_MAX_WORDS = 45
 LEAD_ARTICLE_FACTOR = 3
 
 
-def _item_marker(text: str) -> str | None:
-    """What kind of item metadata a line is, if any: a comment's author
+def _item_marker(page: Page, i: int) -> str | None:
+    """What kind of item metadata line ``i`` is, if any: a comment's author
     line, a time stamp or an item's by-line."""
-    stripped = text.strip()
+    stripped = page.text(i).strip()
     if not stripped:
         return None
     # Cheap tests first: an author line ends with a colon or said/says/wrote
@@ -76,7 +76,7 @@ def _item_marker(text: str) -> str | None:
     byline = stripped[0] in "bBvVpPdD"
     if not (author or digit or byline):
         return None
-    n = count_words(stripped)
+    n = page.words(i)
     if n > 20:
         return None
     if author and _COMMENT_AUTHOR_RE.match(stripped):
@@ -88,11 +88,10 @@ def _item_marker(text: str) -> str | None:
     return None
 
 
-def _is_title(text: str) -> bool:
+def _is_title(page: Page, i: int) -> bool:
     """A headline-like line: no sentence ending, or a short question."""
-    n = count_words(text)
-    stripped = text.rstrip()
-    return n >= 2 and (not is_sentence(stripped) or (stripped.endswith("?") and n <= 16))
+    n = page.words(i)
+    return n >= 2 and (not page.sentence(i) or (n <= 16 and page.text(i).rstrip().endswith("?")))
 
 
 def _marker_groups(page: Page) -> list[tuple[list[int], bool]]:
@@ -102,11 +101,9 @@ def _marker_groups(page: Page) -> list[tuple[list[int], bool]]:
     groups: list[tuple[list[int], bool]] = []
     prev = -2
     pos = -1
-    for i in range(len(page)):
-        if not page.text(i).strip():
-            continue
+    for i in page.filled():
         pos += 1
-        kind = _item_marker(page.text(i))
+        kind = _item_marker(page, i)
         if kind is None:
             continue
         if groups and pos - prev <= 1:
@@ -146,7 +143,7 @@ def _title_offset(page: Page, gap: list[int]) -> int:
     """Where the next item starts inside the lines between two markers: at
     its title, the first headline-like line after the previous item's text."""
     for j, i in enumerate(gap):
-        if _is_title(page.text(i)) and (j == 0 or not _is_title(page.text(gap[j - 1]))):
+        if _is_title(page, i) and (j == 0 or not _is_title(page, gap[j - 1])):
             return j
     return len(gap)
 
@@ -158,10 +155,10 @@ def _list_extent(page: Page, comment: bool, items: list[tuple[list[int], list[in
     gaps = [gap for _, gap in items[:-1]]
     if comment:
         return 0, max(len(g) for g in gaps)
-    words = [sum(count_words(page.text(i)) for i in g) for g in gaps]
+    words = [sum(map(page.words, g)) for g in gaps]
     if sum(words) > LIST_ITEM_MAX_WORDS * len(gaps):
         return None
-    if 3 * sum(1 for g in gaps if any(_is_title(page.text(i)) for i in g)) < 2 * len(gaps):
+    if 3 * sum(1 for g in gaps if any(_is_title(page, i) for i in g)) < 2 * len(gaps):
         return None
     offsets = [_title_offset(page, g) for g in gaps]
     return _median([len(g) - o for g, o in zip(gaps, offsets, strict=True)]), _median(offsets)
@@ -171,7 +168,7 @@ def _without_lead_article(page: Page, items: list[tuple[list[int], list[int]]]) 
     """Drop the first marker of a chain when the text after it is much longer
     than a list item's: it is the article's own by-line and date, followed
     by a short article and then the list."""
-    words = [sum(count_words(page.text(i)) for i in gap) for _, gap in items[:-1]]
+    words = [sum(map(page.words, gap)) for _, gap in items[:-1]]
     if len(words) >= 2 and words[0] > LEAD_ARTICLE_FACTOR * _median(words[1:]):
         return items[1:]
     return items
@@ -180,7 +177,7 @@ def _without_lead_article(page: Page, items: list[tuple[list[int], list[int]]]) 
 def _short_run(page: Page, lines: list[int], limit: int) -> list[int]:
     out = []
     for i in lines[:limit]:
-        if count_words(page.text(i)) > LIST_EDGE_MAX_WORDS:
+        if page.words(i) > LIST_EDGE_MAX_WORDS:
             break
         out.append(i)
     return out
@@ -246,7 +243,6 @@ _SECTION_HEADER_RE = re.compile(
 )
 #: One of these is in every line ``_SECTION_HEADER_RE`` matches (lower case).
 _SECTION_WORDS = ("comment", "respons", "repl", "thought", "conversation", "discussion", "kommentar", "comentario")
-_SECTION_WORD_RE = re.compile("|".join(_SECTION_WORDS))
 #: A line of comment metadata besides author lines and time stamps.
 _COMMENT_META_RE = re.compile(
     r"^(?:reply|like|report|flag|log in to reply|rating:\s*\d+\s*votes?|\d+\s+(?:likes?|votes?|points|upvotes?|replies))\W*$",
@@ -296,18 +292,18 @@ def comment_section(page: Page) -> list[Hit]:
     if not any(w in folded for w in _SECTION_WORDS):
         return []
     # fold keeps the line breaks: one folded line per line.
-    heads = [i for i in lines_with(folded, _SECTION_WORD_RE) if _SECTION_HEADER_RE.match(texts[i])]
+    heads = [i for i in lines_with_words(folded, _SECTION_WORDS) if _SECTION_HEADER_RE.match(texts[i])]
     prose, counted = 0, 0
     for i in heads:
-        for t in texts[counted:i]:
-            n = count_words(t)
+        for j in range(counted, i):
+            n = page.words(j)
             if n >= 8:
                 prose += n
         counted = i
         if prose < SECTION_PROSE_BEFORE:
             continue
         after = [j for j in range(i + 1, len(page)) if texts[j]]
-        meta = (k for k, j in enumerate(after) if _item_marker(texts[j]) or _COMMENT_META_RE.match(texts[j]))
+        meta = (k for k, j in enumerate(after) if _item_marker(page, j) or _COMMENT_META_RE.match(texts[j]))
         first = next(meta, None)
         if (
             first is not None

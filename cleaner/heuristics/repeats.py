@@ -4,7 +4,7 @@ come back when a comment section took their later copies."""
 from __future__ import annotations
 
 from cleaner.heuristics.base import PROSE_MIN_WORDS, WORD_RE, heuristic, norm
-from cleaner.page import Hit, Page, count_words, is_prose
+from cleaner.page import Hit, Page
 
 # --- repeated lines ---------------------------------------------------------
 
@@ -37,9 +37,9 @@ def repeated_lines(page: Page) -> list[Hit]:
     hits = []
     moved: set[str] = set()  # keys whose earlier copy went instead
     alive: list[int] = []  # the alive lines (REP001's hits are applied after it), made when needed
-    for i in range(len(page)):
+    for i in page.filled():
         text = page.text(i)
-        if not WORD_RE.search(text):  # blank, or no word (count_words would be 0)
+        if not WORD_RE.search(text):  # no word (count_words would be 0)
             continue
         key = norm(text)
         if key in seen and page.is_alive(i):
@@ -63,14 +63,14 @@ def _pulled_quote(page: Page, alive: list[int], places: dict[int, int], first: i
     article's prose: the first copy is the one out of place. ``places`` maps
     each of the ``alive`` lines to its place among them."""
     return (
-        is_prose(page.text(later), PROSE_MIN_WORDS)
+        page.prose(later, PROSE_MIN_WORDS)
         and _between_prose(page, alive, places[later])
         and not _between_prose(page, alive, places[first])
     )
 
 
 def _between_prose(page: Page, alive: list[int], at: int) -> bool:
-    return 0 < at < len(alive) - 1 and is_prose(page.text(alive[at - 1])) and is_prose(page.text(alive[at + 1]))
+    return 0 < at < len(alive) - 1 and page.prose(alive[at - 1]) and page.prose(alive[at + 1])
 
 
 #: The heuristics that take a comment section or a list of comments.
@@ -121,9 +121,12 @@ _PARAGRAPHS = [
 ]
 
 
-def _shingles(text: str) -> set[str]:
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    """The runs of ``PASSAGE_SHINGLE`` words of ``text`` (compared as
+    tuples: cheaper to build than joined strings, and as exact, since a
+    word has no space in it)."""
     words = WORD_RE.findall(norm(text))
-    return {" ".join(words[k : k + PASSAGE_SHINGLE]) for k in range(len(words) - PASSAGE_SHINGLE + 1)}
+    return set(zip(*(words[k:] for k in range(PASSAGE_SHINGLE)), strict=False))  # the shorter tails end it
 
 
 @heuristic(
@@ -151,10 +154,11 @@ def _shingles(text: str) -> set[str]:
 def repeated_passages(page: Page) -> list[Hit]:
     # Read only on a page with a line of FUSED_WORDS words (a word takes a
     # character at least).
-    if not any(len(t) >= FUSED_WORDS and count_words(t) >= FUSED_WORDS for _, t in page.iter_alive()):
+    alive = page.alive()
+    if not any(len(page.text(i)) >= FUSED_WORDS and page.words(i) >= FUSED_WORDS for i in alive):
         return []
-    words = [(i, count_words(t)) for i, t in page.iter_alive()]
-    seen: set[str] = set()
+    words = [(i, page.words(i)) for i in alive]
+    seen: set[tuple[str, ...]] = set()
     hits = []
     for i, n in words:
         if n < 5:

@@ -8,7 +8,7 @@ import itertools
 import re
 
 from cleaner.heuristics.base import PROSE_MIN_WORDS, heuristic
-from cleaner.page import Hit, Page, case_counts, count_words, is_prose, is_sentence
+from cleaner.page import Hit, Page, case_counts
 
 # --- teaser blocks ----------------------------------------------------------
 
@@ -16,12 +16,11 @@ TEASER_MIN_RUN = 3
 TEASER_MAX_WORDS = 16
 
 
-def _teaser_like(text: str) -> bool:
-    n = count_words(text)
-    stripped = text.rstrip()
+def _teaser_like(page: Page, i: int) -> bool:
+    stripped = page.text(i).rstrip()
     if stripped.endswith(("…", "...")):
         return True
-    return 3 <= n <= TEASER_MAX_WORDS and not is_sentence(stripped) and not stripped.endswith(":")
+    return 3 <= page.words(i) <= TEASER_MAX_WORDS and not page.sentence(i) and not stripped.endswith(":")
 
 
 @heuristic(
@@ -64,9 +63,9 @@ def _cut_off_paragraphs(page: Page, run: list[int]) -> int:
     if (
         before is not None
         and page.is_alive(before)
-        and is_prose(page.text(before), PROSE_MIN_WORDS)
-        and is_sentence(page.text(before))
-        and count_words(page.text(first)) >= CUT_OFF_MIN_WORDS
+        and page.prose(before, PROSE_MIN_WORDS)
+        and page.sentence(before)
+        and page.words(first) >= CUT_OFF_MIN_WORDS
     ):
         return 1
     return 0
@@ -77,7 +76,7 @@ def teaser_runs(page: Page) -> list[list[int]]:
     runs: list[list[int]] = []
     run: list[int] = []
     for i in [*page.alive(), None]:
-        if i is not None and _teaser_like(page.text(i)):
+        if i is not None and _teaser_like(page, i):
             run.append(i)
             continue
         if len(run) >= TEASER_MIN_RUN:
@@ -90,7 +89,7 @@ def _neighbour(page: Page, i: int, step: int) -> int | None:
     """The nearest non-blank line before (``step=-1``) or after line ``i``,
     whether or not it was removed."""
     j = i + step
-    while 0 <= j < len(page) and not page.text(j).strip():
+    while 0 <= j < len(page) and page.is_blank(j):
         j += step
     return j if 0 <= j < len(page) else None
 
@@ -102,7 +101,7 @@ def _inside_text(page: Page, first: int, last: int) -> bool:
     before, after = _neighbour(page, first, -1), _neighbour(page, last, 1)
     if before is None or after is None or not (page.is_alive(before) and page.is_alive(after)):
         return False
-    return is_prose(page.text(before), PROSE_MIN_WORDS) and is_prose(page.text(after), PROSE_MIN_WORDS)
+    return page.prose(before, PROSE_MIN_WORDS) and page.prose(after, PROSE_MIN_WORDS)
 
 
 # --- teasers fused to their summaries ------------------------------------------
@@ -110,7 +109,9 @@ def _inside_text(page: Page, first: int, last: int) -> bool:
 #: Where a headline ends and its summary starts with no space between
 #: ('... Student-AthleteA 24-year-old woman ...').
 _FUSED_SEAM_RE = re.compile(r"(?<=[a-z0-9?!])(?=[A-Z])")
-_SEAM_PAIR_RE = re.compile(r"[a-z0-9?!][A-Z]")  # the same test, faster to search for
+#: The same test, faster to search for: the regex engine skips ahead to
+#: the next capital (rare in prose) before it looks behind it.
+_SEAM_PAIR_RE = re.compile(r"[A-Z](?<=[a-z0-9?!][A-Z])")
 #: Names with a capital inside ('McConnell', 'DeSantis', 'LeBron', 'iPhone')
 #: are not seams: the part of the word before the capital is one of these,
 #: or shorter than 3 letters.
@@ -175,7 +176,7 @@ def fused_teasers(page: Page) -> list[Hit]:
         if (
             i >= 0
             and _SEAM_PAIR_RE.search(text, 0, FUSED_SCAN_CHARS)  # cheap: most lines have no seam
-            and count_words(text) >= FUSED_HEAD_WORDS[0] + FUSED_SUMMARY_WORDS
+            and page.words(i) >= FUSED_HEAD_WORDS[0] + FUSED_SUMMARY_WORDS
             and _headline_fused_to_summary(text)
         ):
             run.append(i)
