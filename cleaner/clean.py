@@ -152,16 +152,18 @@ class Cleaner:
         if not extracted:
             keep_ordered_lists(page)
         words_in = sum(count_words(t) for t in page.originals)
-        if words_in and _removed_words(page, words_in) > self.config.max_removal_share * words_in:
+        cleaned = page.output()
+        if words_in and words_in - count_words(cleaned) > self.config.max_removal_share * words_in:
             trailer_ids = {r.id for r in rules if r.action == "cut-trailer"}
             restore_prose(page, {h.id for h in self.heuristics} | trailer_ids | {TEMPLATE_ID})
             flags.append(BUDGET_FLAG)
+            cleaned = page.output()
         return CleanResult(
-            text=page.output(),
+            text=cleaned,
             removals=sorted(page.removals, key=_removal_order),
             flags=flags,
             words_in=words_in,
-            words_removed=_removed_words(page, words_in),
+            words_removed=words_in - count_words(cleaned),
             lang=lang,
             lang_confidence=lang_confidence,
         )
@@ -173,10 +175,6 @@ def drop_template_lines(page: Page, template: Mapping[int, int]) -> None:
         n = template.get(line_key(text) or 0)
         if n:
             page.drop(i, TEMPLATE_ID, f"template: in {n} documents of this source")
-
-
-def _removed_words(page: Page, words_in: int) -> int:
-    return words_in - count_words(page.output())
 
 
 def _removal_order(r: Removal) -> tuple[int, bool, int]:
