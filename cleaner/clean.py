@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -37,7 +38,7 @@ from cleaner.heuristics import (
     tweet_embeds,
 )
 from cleaner.langid import UNDETERMINED, detect_language
-from cleaner.matcher import LineMatcher
+from cleaner.matcher import LineMatcher, ScannedLines
 from cleaner.page import STOP_END_RE, Page, assemble, count_words, is_prose, is_sentence, split_lines
 from cleaner.rulepack import (
     BLOCK_MAX_LINES,
@@ -151,16 +152,18 @@ class Cleaner:
         if not extracted:
             keep_ordered_lists(page)
         words_in = sum(count_words(t) for t in page.originals)
-        if words_in and _removed_words(page, words_in) > self.config.max_removal_share * words_in:
+        cleaned = page.output()
+        if words_in and words_in - count_words(cleaned) > self.config.max_removal_share * words_in:
             trailer_ids = {r.id for r in rules if r.action == "cut-trailer"}
             restore_prose(page, {h.id for h in self.heuristics} | trailer_ids | {TEMPLATE_ID})
             flags.append(BUDGET_FLAG)
+            cleaned = page.output()
         return CleanResult(
-            text=page.output(),
+            text=cleaned,
             removals=sorted(page.removals, key=_removal_order),
             flags=flags,
             words_in=words_in,
-            words_removed=_removed_words(page, words_in),
+            words_removed=words_in - count_words(cleaned),
             lang=lang,
             lang_confidence=lang_confidence,
         )
@@ -172,10 +175,6 @@ def drop_template_lines(page: Page, template: Mapping[int, int]) -> None:
         n = template.get(line_key(text) or 0)
         if n:
             page.drop(i, TEMPLATE_ID, f"template: in {n} documents of this source")
-
-
-def _removed_words(page: Page, words_in: int) -> int:
-    return words_in - count_words(page.output())
 
 
 def _removal_order(r: Removal) -> tuple[int, bool, int]:
@@ -287,16 +286,24 @@ def apply_rules(page: Page, plan: RulePlan, guard: bool = False) -> list[int]:
             span = run(i, partial(rule.span, text))
             if span:
                 page.strip(i, span[0], span[1], rule.id)
+    # Both passes look at the lines the spans left: the scan of those lines
+    # is made once, and the markers' candidates that the drops took out are
+    # passed over (_firing). Line by line, under the guard, the markers only
+    # try the lines the drops left.
+    items = _matchable(page)
+    lines = None if guard else ScannedLines(text for _, text in items)
     if plan.drops.rules:
-        hits = [(i, hit) for i, hit in _first_matches(page, plan.drops, run, guard) if hit is not None]
+        hits = [(i, hit) for i, hit in _first_matches(items, lines, plan.drops, run) if hit is not None]
         spared = {i for i, _ in _spared_subheads(page, hits)}
         for i, hit in hits:
             if i not in spared:
                 page.drop(i, hit.id)
     if plan.markers.rules:
+        if guard:
+            items = _matchable(page)
         # One pass finds the lines where any block or trailer rule may fire;
         # each rule then only looks at those lines.
-        candidates = [i for i, hit in _first_matches(page, plan.markers, run, guard) if hit is not None]
+        candidates = [i for i, hit in _first_matches(items, lines, plan.markers, run) if hit is not None]
         for rule in plan.blocks:
             _drop_blocks(page, rule, candidates)
         for rule in plan.trailers:
@@ -359,28 +366,33 @@ def _subhead(page: Page, i: int) -> bool:
 
 
 def _first_matches(
-    page: Page, matcher: LineMatcher, run: Callable[[int, Callable[[], Any]], Any], guard: bool
+    items: list[tuple[int, str]],
+    lines: ScannedLines | None,
+    matcher: LineMatcher,
+    run: Callable[[int, Callable[[], Any]], Any],
 ) -> list[tuple[int, Rule | None]]:
-    """The first matching rule of every matchable line: all lines at once
-    (one literal scan), or line by line under ``run``'s time limit."""
-    items = _matchable(page)
-    if guard:
+    """The first matching rule of each of ``items`` (line index, text): all
+    at once (one literal scan of ``lines``, their texts), or line by line
+    under ``run``'s time limit when there is no ``lines``."""
+    if lines is None:
         return [(i, run(i, partial(matcher.first_match, text))) for i, text in items]
-    return list(zip((i for i, _ in items), matcher.first_matches([t for _, t in items]), strict=True))
+    return list(zip((i for i, _ in items), matcher.first_matches(lines), strict=True))
 
 
 def _firing(page: Page, rule: Rule, candidates: Sequence[int]) -> Iterator[tuple[int, int, list[int]]]:
     """The candidate lines where a block or trailer rule fires, as ``(line,
     position among the alive lines, alive lines)``: still alive, matched,
-    and past the ``near_end`` guard when the rule has it."""
-    alive = page.alive()
-    where = {i: pos for pos, i in enumerate(alive)}
+    and past the ``near_end`` guard when the rule has it. The alive lines
+    are those before the rule's first firing (made only then: a rule seldom
+    fires)."""
+    alive: list[int] = []
     for i in candidates:
-        if i not in where or not page.is_alive(i) or not rule.matches(page.text(i)):
+        if not page.is_alive(i) or not rule.matches(page.text(i)):
             continue
         if rule.near_end and not _in_tail(page, i):
             continue
-        yield i, where[i], alive
+        alive = alive or page.alive()
+        yield i, bisect_left(alive, i), alive
 
 
 def _drop_blocks(page: Page, rule: Rule, candidates: Sequence[int]) -> None:

@@ -27,6 +27,7 @@ import random
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -59,13 +60,27 @@ def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
     >>> sample("Home\\nNews\\nThe council met on Monday and voted to close the bridge.")
     'The council met on Monday and voted to close the bridge.'
     """
-    lines = [ln.strip() for ln in split_lines(text) if ln.strip()]
-    prose = [ln for ln in lines if is_prose(ln)] or lines
-    out = " ".join(prose)
+    lines = [ln for ln in map(str.strip, split_lines(text)) if ln]
+    out = " ".join(_leading_prose(lines, limit) or lines)
     if len(out) <= limit:
         return out
     cut = out[:limit]
     return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def _leading_prose(lines: list[str], limit: int) -> list[str]:
+    """The prose lines of ``lines``, in order, up to the first that makes
+    them longer than ``limit`` characters joined: the lines after it would
+    be cut off the sample anyway, so they are not read."""
+    prose: list[str] = []
+    joined = -1  # the length of the prose lines joined with spaces
+    for line in lines:
+        if is_prose(line):
+            prose.append(line)
+            joined += len(line) + 1
+            if joined > limit:
+                break
+    return prose
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +118,15 @@ class _NormalizedChars(dict[int, str]):
 _LATIN_RE = re.compile("[A-z]")
 _NON_LATIN_RE = re.compile("[\u0300-\U0010ffff]")
 _SPACES_RE = re.compile(" {2,}")
+
+
+def _mostly_not_latin(text: str) -> bool:
+    """langdetect's test: fewer than half as many Latin characters as
+    others. The Latin ones are counted only as far as the answer needs (a
+    Latin text has few others: it stops at once)."""
+    others = len(_NON_LATIN_RE.findall(text))
+    enough = (others + 1) // 2  # this many Latin characters make it False
+    return 2 * sum(1 for _ in islice(_LATIN_RE.finditer(text), enough)) < others
 
 
 #: An n-gram as a number: its characters' code points, 21 bits each; a
@@ -166,7 +190,7 @@ class _Profiles:
 
         text = Detector.MAIL_RE.sub(" ", Detector.URL_RE.sub(" ", text))
         text = _SPACES_RE.sub(" ", NGram.normalize_vi(text)[:10000])
-        if len(_LATIN_RE.findall(text)) * 2 < len(_NON_LATIN_RE.findall(text)):
+        if _mostly_not_latin(text):
             text = _LATIN_RE.sub("", text)
         return text
 
@@ -200,10 +224,13 @@ class _Profiles:
         take[:, 2] = ~space_before
         skip = (space_before & (ch == _SPACE)) | (upper[1:] & upper[:-1])
         take[skip] = False
-        at = np.searchsorted(self.keys, keys)
+        # Each distinct n-gram is looked up once (a text repeats most of its
+        # n-grams), then the rows are put back in the text's order.
+        distinct, where = np.unique(keys[take], return_inverse=True)
+        at = np.searchsorted(self.keys, distinct)
         at[at == len(self.keys)] = 0
-        found = take & (self.keys[at] == keys)
-        return self.key_rows[at[found]].tolist()
+        rows = np.where(self.keys[at] == distinct, self.key_rows[at], -1)[where]
+        return rows[rows >= 0].tolist()
 
     def probabilities(self, text: str, n_trial: int, seed: int) -> list[tuple[str, float]]:
         """``(language, probability)`` above langdetect's threshold, most
@@ -215,6 +242,7 @@ class _Profiles:
             return []
         rng = random.Random()
         rng.seed(seed)
+        choice = _chooser(rng, rows)
         n_langs = len(self.langlist)
         langprob = np.zeros(n_langs)
         for _ in range(n_trial):
@@ -223,7 +251,7 @@ class _Profiles:
             weight = alpha / Detector.BASE_FREQ
             i = 0
             while True:
-                prob *= weight + self.table[rng.choice(rows)]
+                prob *= weight + self.table[choice()]
                 if i % 5 == 0:
                     # Summed in Python, in order, as langdetect does.
                     prob /= sum(prob.tolist())
@@ -236,6 +264,22 @@ class _Profiles:
         ]
         # Sorted as langdetect sorts: by probability only, highest first, stable.
         return sorted(found, key=lambda lp: lp[1], reverse=True)
+
+
+def _chooser(rng: random.Random, items: list[int]) -> Callable[[], int]:
+    """``rng.choice(items)`` without its two calls a draw: the same draws
+    (``Random._randbelow``: ``getrandbits`` of the length's bit length until
+    a number below the length comes up), the same answers."""
+    getrandbits, n = rng.getrandbits, len(items)
+    k = n.bit_length()
+
+    def choice() -> int:
+        r = getrandbits(k)
+        while r >= n:
+            r = getrandbits(k)
+        return items[r]
+
+    return choice
 
 
 def _langdetect(text: str) -> list[tuple[str, float]]:

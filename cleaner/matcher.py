@@ -41,7 +41,7 @@ from __future__ import annotations
 import platform
 import re
 from collections.abc import Callable, Container, Iterable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -126,11 +126,13 @@ class LineMatcher:
         self.__dict__.update(state)
         self._scan = _LiteralScan.build(self) if state["_scan"] else None
 
-    def first_matches(self, lines: Sequence[str]) -> list[Rule | None]:
-        """:meth:`first_match` of every line, with one literal scan for all."""
+    def first_matches(self, lines: Sequence[str] | ScannedLines) -> list[Rule | None]:
+        """:meth:`first_match` of every line, with one literal scan for all.
+        Matchers that look at the same lines can share them as
+        :class:`ScannedLines`, prepared for the scan once."""
         if self._scan is None:
-            return [self.first_match(line) for line in lines]
-        return self._scan.first_matches([line.strip() for line in lines], self.rules)
+            return [self.first_match(line) for line in (lines.texts if isinstance(lines, ScannedLines) else lines)]
+        return self._scan.first_matches(lines if isinstance(lines, ScannedLines) else ScannedLines(lines), self.rules)
 
     def _literal_rule(self, text: str) -> int:
         """The index of the first literal rule that ``text`` (stripped)
@@ -284,13 +286,17 @@ class _LiteralScan:
         rules = matcher.rules
         self.literal_rule = matcher._literal_rule
         #: The rules a line holding literal i is tried against, and those it
-        #: is tried against only if it also holds a digit.
-        self.users, self.digit_users = users, digit_users
+        #: is tried against only if it also holds a digit, as bit masks
+        #: (bit n: rule n), so a line's rules are an ``|`` of masks and are
+        #: tried lowest bit first, in load order.
+        self.users, self.digit_users = _masks(users), _masks(digit_users)
         #: Pattern ids from here on are the whole-line patterns of literal rules.
         self.first_whole_line = len(literals)
         # Rule n's own call on a stripped line (what Rule.find does), for
         # the rules that have literals in the scan.
-        self.check = {n: _search(rules[n]) for user in (*users, *digit_users) for n in user}
+        self.check: list[Callable[[str], object] | None] = [None] * len(rules)
+        for n in {n for user in (*users, *digit_users) for n in user}:
+            self.check[n] = _search(rules[n])
         self.always = LineMatcher([rules[n] for n in always], prefilter=False)
         self.always_at = always  # the index in rules of the always matcher's rule i
         # When every rule without a literal needs a digit (dates, weather),
@@ -329,46 +335,10 @@ class _LiteralScan:
         digit_users = [tuple(n for n, digit in by_literal[lit].items() if digit) for lit in literals]
         return cls(matcher, literals, users, digit_users, literal_rules, always)
 
-    def first_matches(self, texts: Sequence[str], rules: Sequence[Rule]) -> list[Rule | None]:
-        """The first rule for each of ``texts`` (stripped lines)."""
-        joined = "\n".join(texts)
-        # A lone surrogate cannot be UTF-8: "?" stands in (no literal needs a surrogate).
-        data = _scanned(joined).encode("utf-8", "replace")
-        hits: list[int] = []
-
-        def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
-            hits.append(end)
-            hits.append(pattern)
-
-        self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
-        tried: dict[int, set[int]] = {}
-        whole_line: set[int] = set()
-        raw = np.frombuffer(data, dtype=np.uint8)
-        newlines = np.flatnonzero(raw == 10)
-        # Lines with a digit: ASCII ones found here, others by the scan.
-        digit = set(np.searchsorted(newlines, np.flatnonzero((raw >= 48) & (raw <= 57))).tolist())
-        if hits:
-            # A match ending just before a line break ends on that line.
-            at = np.searchsorted(newlines, np.array(hits[::2], dtype=np.int64) - 1).tolist()
-            users, digit_users = self.users, self.digit_users
-            first_whole_line, other_digit = self.first_whole_line, self.other_digit
-            if_digit = []
-            for line, pattern in zip(at, hits[1::2], strict=True):
-                if pattern == other_digit:
-                    digit.add(line)
-                elif pattern >= first_whole_line:
-                    whole_line.add(line)
-                else:
-                    if users[pattern]:
-                        if line in tried:
-                            tried[line].update(users[pattern])
-                        else:
-                            tried[line] = set(users[pattern])
-                    if digit_users[pattern]:
-                        if_digit.append((line, pattern))
-            for line, pattern in if_digit:
-                if line in digit:
-                    tried.setdefault(line, set()).update(digit_users[pattern])
+    def first_matches(self, lines: ScannedLines, rules: Sequence[Rule]) -> list[Rule | None]:
+        """The first rule for each of ``lines``."""
+        tried, whole_line, digit = self._candidates(lines)
+        texts = lines.texts
         if not self.always.rules:
             always_on: Container[int] = ()
             todo: Iterable[int] = sorted(whole_line.union(tried))
@@ -379,7 +349,7 @@ class _LiteralScan:
             always_on = todo = range(len(texts))
         none = len(rules)
         out: list[Rule | None] = [None] * len(texts)
-        check, always, literal_rule, no_tries = self.check, self.always.first_match, self.literal_rule, ()
+        check, always, literal_rule = self.check, self.always.first_match, self.literal_rule
         # The rules without a literal are usually one alternation: call it here.
         joint = None if self.always._alone else self.always._combined
         for i in todo:
@@ -395,12 +365,88 @@ class _LiteralScan:
                     if hit is not None:
                         k = next(k for k, rule in enumerate(self.always.rules) if rule is hit)
                         best = min(best, self.always_at[k])
-            for n in sorted(tried.get(i, no_tries)):
+            mask = tried.get(i, 0)
+            while mask:
+                n = (mask & -mask).bit_length() - 1  # the lowest rule left
                 if n >= best:
                     break
-                if check[n](text):
+                if check[n](text):  # type: ignore[misc]  # a rule in a mask has a check
                     best = n
                     break
+                mask &= mask - 1
             if best < none:
                 out[i] = rules[best]
         return out
+
+    def _candidates(self, lines: ScannedLines) -> tuple[dict[int, int], set[int], set[int]]:
+        """One scan of the page: for each line, the mask of the regex rules
+        to try; the lines that may equal a literal; the lines with a digit."""
+        hits: list[int] = []
+
+        def on_match(pattern: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            hits.append(end)
+            hits.append(pattern)
+
+        self.db.scan(lines.data, match_event_handler=on_match, scratch=self.scratch)
+        tried: dict[int, int] = {}
+        whole_line: set[int] = set()
+        digit = set(lines.ascii_digit_lines)  # others are found by the scan
+        if not hits:
+            return tried, whole_line, digit
+        # A match ending just before a line break ends on that line.
+        at = np.searchsorted(lines.newlines, np.array(hits[::2], dtype=np.int64) - 1).tolist()
+        users, digit_users = self.users, self.digit_users
+        first_whole_line, other_digit = self.first_whole_line, self.other_digit
+        if_digit = []
+        for line, pattern in zip(at, hits[1::2], strict=True):
+            if pattern == other_digit:
+                digit.add(line)
+            elif pattern >= first_whole_line:
+                whole_line.add(line)
+            else:
+                if users[pattern]:
+                    tried[line] = tried.get(line, 0) | users[pattern]
+                if digit_users[pattern]:
+                    if_digit.append((line, digit_users[pattern]))
+        for line, mask in if_digit:
+            if line in digit:
+                tried[line] = tried.get(line, 0) | mask
+        return tried, whole_line, digit
+
+
+def _masks(users: list[tuple[int, ...]]) -> list[int]:
+    """Each tuple of rule indices as a bit mask."""
+    return [sum(1 << n for n in user) for user in users]
+
+
+class ScannedLines:
+    """The stripped lines of a page, with what a literal scan needs of them
+    (the scanned bytes, where lines end, which lines have an ASCII digit),
+    made once, when a scan first needs them, for any number of matchers:
+    the drop-line matcher and the block and trailer markers' scan the same
+    lines."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.texts = [line.strip() for line in lines]
+
+    @cached_property
+    def data(self) -> bytes:
+        """The lines joined with line breaks, as the scan sees them (see
+        :func:`_scanned`), in UTF-8."""
+        # A lone surrogate cannot be UTF-8: "?" stands in (no literal needs a surrogate).
+        return _scanned("\n".join(self.texts)).encode("utf-8", "replace")
+
+    @cached_property
+    def _raw(self) -> np.ndarray:
+        return np.frombuffer(self.data, dtype=np.uint8)
+
+    @cached_property
+    def newlines(self) -> np.ndarray:
+        """The byte offsets of the line breaks in :attr:`data`."""
+        return np.flatnonzero(self._raw == 10)
+
+    @cached_property
+    def ascii_digit_lines(self) -> frozenset[int]:
+        """The lines with a digit 0-9."""
+        raw = self._raw
+        return frozenset(np.searchsorted(self.newlines, np.flatnonzero((raw >= 48) & (raw <= 57))).tolist())

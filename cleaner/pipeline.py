@@ -37,7 +37,7 @@ def clean_document(
         doc.text, doc.lang, doc.lang_confidence, extracted=doc.extracted_by is not None, template=template
     )
     counts: Counter[str] = Counter()
-    counts["lines_in"] = sum(1 for ln in lines if ln.strip())
+    counts["lines_in"] = _non_blank(lines)
     counts["words_in"] = result.words_in
     counts["words_removed"] = result.words_removed
     counts["bytes_in"] = len(doc.text.encode("utf-8"))
@@ -45,30 +45,57 @@ def clean_document(
     counts["words_out"] = result.words_in - result.words_removed
     share = result.words_removed / result.words_in if result.words_in else 0.0
     counts[f"removal_share.{min(int(share * SHARE_BINS), SHARE_BINS - 1)}"] += 1
-    examples = []
-    shown: Counter[str] = Counter()
-    for r in result.removals:
-        kind = "spans_removed" if r.is_span else "lines_removed"
-        counts[kind] += 0 if r.is_span else 1
-        counts[f"{kind}.{r.rule}"] += 1
-        counts[f"words_removed.{r.rule}"] += count_words(r.text)
-        # The report keeps the first few per rule in input order: more from
-        # one document could never be among them.
-        shown[r.rule] += 1
-        if shown[r.rule] <= EXAMPLES_PER_RULE:
-            examples.append((r.rule, _example(doc.id, lines, r)))
-    for rule in {r.rule for r in result.removals}:
-        counts[f"docs_touched.{rule}"] += 1
+    counts.update(_removal_counts(result.removals))
     for flag in result.flags:
         counts[f"docs_flagged.{flag}"] += 1
-    counts["lines_out"] = sum(1 for ln in split_lines(result.text) if ln.strip())
+    counts["lines_out"] = _non_blank(split_lines(result.text))
     doc.text = result.text
     doc.removals = result.removals
-    doc.lines_removed = result.lines_removed
+    doc.lines_removed = counts["lines_removed"]  # result.lines_removed, counted once
     doc.flags = [*doc.flags, *result.flags]
     doc.words_in = result.words_in
     doc.words_removed = result.words_removed
-    return counts, examples
+    return counts, _examples(doc.id, lines, result.removals)
+
+
+def _non_blank(lines: list[str]) -> int:
+    return len(list(filter(str.strip, lines)))
+
+
+def _removal_counts(removals: list[Removal]) -> Counter[str]:
+    """``lines_removed`` (and ``spans_removed``, which holds 0: spans are
+    counted apart), then by rule: lines and spans removed, words removed,
+    and the document as touched by it. Tallied by rule first, then one key
+    per rule (a page has a hundred removals or more, of a dozen rules)."""
+    lines: Counter[str] = Counter()
+    spans: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for r in removals:
+        (lines if r.start is None else spans)[r.rule] += 1
+        words[r.rule] += count_words(r.text)
+    counts: Counter[str] = Counter()
+    if lines:
+        counts["lines_removed"] = lines.total()
+    if spans:
+        counts["spans_removed"] = 0
+    counts.update({f"lines_removed.{rule}": n for rule, n in lines.items()})
+    counts.update({f"spans_removed.{rule}": n for rule, n in spans.items()})
+    counts.update({f"words_removed.{rule}": n for rule, n in words.items()})
+    counts.update({f"docs_touched.{rule}": 1 for rule in words})
+    return counts
+
+
+def _examples(doc_id: str, lines: list[str], removals: list[Removal]) -> list[tuple[str, dict[str, Any]]]:
+    """The first few removals of each rule, as report examples. The report
+    keeps the first few per rule in input order: more from one document
+    could never be among them."""
+    shown: Counter[str] = Counter()
+    examples = []
+    for r in removals:
+        shown[r.rule] += 1
+        if shown[r.rule] <= EXAMPLES_PER_RULE:
+            examples.append((r.rule, _example(doc_id, lines, r)))
+    return examples
 
 
 def _example(doc_id: str, lines: list[str], r: Removal) -> dict[str, Any]:

@@ -14,7 +14,9 @@ loosely: text and literals are ``str.casefold``-ed, and the few characters
 that ``re`` treats as case variants although their case folds differ
 (``ı``/``i``, ``ſ``/``s``, Greek symbol forms, ...) are mapped to one
 representative; so is ``İ``, whose case fold is ``i`` and a combining dot
-(the pair is made ``i`` too). Looser only ever means more candidates, never fewer; the
+(the pair is made ``i`` too). White space but the line break is made " " in
+text and literals alike, so ``,\\s(?:AP|AFP)`` needs ``", ap"`` or ``", afp"``,
+not a bare ``ap``. Looser only ever means more candidates, never fewer; the
 regex itself still decides on every candidate line, so the prefilter cannot
 change what matches.
 
@@ -22,6 +24,8 @@ change what matches.
 ['sign up for ', 'subscribe now']
 >>> sorted(required(re.compile(r"(?:[Bb]y|BY)\\s+[A-Z]\\w+")))
 ['by']
+>>> sorted(required(re.compile(r"[A-Z]\\w+,\\s(?:AP|AFP)")))
+[', afp', ', ap']
 >>> sorted(required(re.compile(r"\\d{1,2}:\\d\\d"))), required(re.compile(r"\\d+\\s*\\w+")) is None
 ([':'], True)
 
@@ -143,8 +147,9 @@ Alternatives = frozenset[str]
 
 
 def required(pattern: re.Pattern[str]) -> Alternatives | None:
-    """Strings (folded) at least one of which is in every string ``pattern``
-    matches anywhere in it, or ``None`` when that cannot be shown."""
+    """Strings (folded, white space made " ") at least one of which is in
+    every string ``pattern`` matches anywhere in it (folded, white space
+    but line breaks made " "), or ``None`` when that cannot be shown."""
     try:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # an odd pattern only loses the prefilter
@@ -173,8 +178,9 @@ def branch_requirements(pattern: re.Pattern[str]) -> list[tuple[Alternatives | N
 
 
 def _usable(need: Alternatives | None) -> Alternatives | None:
-    # A combining dot above may be folded away with the i before it (fold).
-    if need is None or not need or any(not s or "\u0307" in s for s in need):
+    # A combining dot above may be folded away with the i before it (fold);
+    # white space alone narrows nothing down.
+    if need is None or not need or any(not s or s.isspace() or "\u0307" in s for s in need):
         return None
     return need
 
@@ -224,12 +230,13 @@ def _digit_item(op: Any, av: Any) -> bool:
 
 
 def _better(a: Alternatives | None, b: Alternatives | None) -> Alternatives | None:
-    """The more selective requirement: longest shortest string, then fewest strings."""
+    """The more selective requirement: longest shortest string, then fewest
+    strings; one that white space alone meets is the least selective."""
     if a is None:
         return b
     if b is None:
         return a
-    return max(a, b, key=lambda s: (min(map(len, s)), -len(s)))
+    return max(a, b, key=lambda need: (0, 0) if any(s.isspace() for s in need) else (min(map(len, need)), -len(need)))
 
 
 def _seq(items: list[tuple[Any, Any]]) -> Alternatives | None:
@@ -275,17 +282,26 @@ def _leading(items: list[tuple[Any, Any]]) -> set[str]:
 
 
 def _chars(op: Any, av: Any) -> set[str] | None:
-    """The characters one node matches, when it is a literal or a small set of them."""
+    """The characters one node matches, when it is a literal or a small set
+    of them; white space (``\\s``, a tab) as " " (see :func:`required`)."""
     if op is _LITERAL:
-        return {fold(chr(av))}
+        return {_char(av)}
     if op is _IN:
         out = set()
         for sub_op, sub_av in av:
-            if sub_op is not _LITERAL:
+            if sub_op is _LITERAL:
+                out.add(_char(sub_av))
+            elif sub_op is _c.CATEGORY and sub_av is _c.CATEGORY_SPACE:
+                out.add(" ")
+            else:
                 return None
-            out.add(fold(chr(sub_av)))
         return out if len(out) <= MAX_ALTERNATIVES else None
     return None
+
+
+def _char(code: int) -> str:
+    ch = chr(code)
+    return " " if ch.isspace() and ch != "\n" else fold(ch)
 
 
 def _node(op: Any, av: Any) -> Alternatives | None:
