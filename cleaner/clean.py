@@ -151,19 +151,17 @@ class Cleaner:
             page.undrop(lost_pulled_quotes(page))
         if not extracted:
             keep_ordered_lists(page)
-        words_in = sum(count_words(t) for t in page.originals)
-        cleaned = page.output()
-        if words_in and words_in - count_words(cleaned) > self.config.max_removal_share * words_in:
+        words_in = page.input_words()
+        if words_in and words_in - page.output_words() > self.config.max_removal_share * words_in:
             trailer_ids = {r.id for r in rules if r.action == "cut-trailer"}
             restore_prose(page, {h.id for h in self.heuristics} | trailer_ids | {TEMPLATE_ID})
             flags.append(BUDGET_FLAG)
-            cleaned = page.output()
         return CleanResult(
-            text=cleaned,
+            text=page.output(),
             removals=sorted(page.removals, key=_removal_order),
             flags=flags,
             words_in=words_in,
-            words_removed=words_in - count_words(cleaned),
+            words_removed=words_in - page.output_words(),
             lang=lang,
             lang_confidence=lang_confidence,
         )
@@ -522,7 +520,7 @@ def keep_ordered_lists(page: Page) -> None:
 
 def restore_prose(page: Page, rule_ids: set[str]) -> None:
     """The removal budget: put back prose lines dropped by ``rule_ids``."""
-    page.undrop(i for i, rule in enumerate(page.dropped) if rule in rule_ids and is_prose(page.text(i)))
+    page.undrop(i for i, rule in enumerate(page.dropped) if rule in rule_ids and page.prose(i))
 
 
 # --- replay -----------------------------------------------------------------

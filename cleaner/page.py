@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cleaner.doc import Removal
 
@@ -54,7 +53,6 @@ CJK_CHARS_PER_WORD = 2
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
-@lru_cache(maxsize=1 << 16)
 def count_words(text: str) -> int:
     """Words as the cleaner counts them: white-space separated tokens that
     contain a letter or digit; in Chinese and Japanese, every
@@ -228,6 +226,19 @@ class Page:
         if n is None:
             n = self._words[i] = count_words(self._texts[i])
         return n
+
+    def input_words(self) -> int:
+        """``count_words`` of the input (words add up line by line: no word
+        spans a line break), reusing the counts of unchanged lines."""
+        changed = self._kept_chars
+        return sum(
+            self.words(i) if i not in changed else count_words(self.originals[i]) for i in self.filled_in_input()
+        )
+
+    def output_words(self) -> int:
+        """``count_words(self.output())``: the words of the lines kept."""
+        dropped = self.dropped
+        return sum(self.words(i) for i in self.filled() if dropped[i] is None)
 
     def sentence(self, i: int) -> bool:
         """``is_sentence(text(i))``, tested once while the line is unchanged."""

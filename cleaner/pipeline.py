@@ -69,10 +69,12 @@ def _removal_counts(removals: list[Removal]) -> Counter[str]:
     per rule (a page has a hundred removals or more, of a dozen rules)."""
     lines: Counter[str] = Counter()
     spans: Counter[str] = Counter()
-    words: Counter[str] = Counter()
+    texts: dict[str, list[str]] = {}
     for r in removals:
         (lines if r.start is None else spans)[r.rule] += 1
-        words[r.rule] += count_words(r.text)
+        texts.setdefault(r.rule, []).append(r.text)
+    # Words add up across line breaks: one count per rule, not per removal.
+    words = {rule: count_words("\n".join(parts)) for rule, parts in texts.items()}
     counts: Counter[str] = Counter()
     if lines:
         counts["lines_removed"] = lines.total()

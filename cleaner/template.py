@@ -54,7 +54,7 @@ def line_key(text: str) -> int | None:
     norm = " ".join(text.casefold().split())
     if not norm:
         return None
-    if count_words(norm) >= PROSE_WORDS and is_sentence(norm):
+    if is_sentence(norm) and count_words(norm) >= PROSE_WORDS:
         return None
     return xxhash.xxh64_intdigest(norm.encode("utf-8"))
 
