@@ -57,7 +57,6 @@ PACK_KEYS = {"name", "description", "language"}
 ANY_LANGUAGE = "any"
 LANG_RE = re.compile(r"^(?:any|[a-z]{2,3})$")
 ID_RE = re.compile(r"^[A-Z]{2,8}[0-9]{3}$")
-EMPTY_ALTERNATIVE_RE = re.compile(r"(?<!\\)\(\|[^)]|(?<!\\)\|\||(?<![\\(])\|\)")
 
 #: Default guard for ``drop-block``: the lines after the header that belong
 #: to the block must each be at most this many words ...
@@ -209,10 +208,82 @@ def _valid_example(x: Any) -> bool:
     return isinstance(x, dict) and set(x) == {"text", "result"} and all(isinstance(v, str) for v in x.values())
 
 
+def _has_empty_alternative(pattern: str) -> bool:
+    """True when an alternation in ``pattern`` has an empty branch (``a|``,
+    ``|a``, ``(?:|a)``, ``(a||b)``), read token by token, so escapes and
+    character classes (``\\|``, ``[|]``) do not count.
+
+    >>> [_has_empty_alternative(p) for p in ("hello|", "|hello", "(?:|x)", "(a||b)", "(?i)(line|)")]
+    [True, True, True, True, True]
+    >>> [_has_empty_alternative(p) for p in ("(a|b)", r"a\\|", "[|]", "(?:zur|zurück zur)", "(?i)x|y")]
+    [False, False, False, False, False]
+    """
+    # One frame per open group: (the current branch is empty, a '|' was seen).
+    frames = [[True, False]]
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            frames[-1][0] = False
+            continue
+        if ch == "[":
+            i = _class_end(pattern, i)
+            frames[-1][0] = False
+            continue
+        if ch == "(":
+            i = _group_body(pattern, i)
+            if i < 0:  # a flags group '(?i)', a comment or a back-reference: no branch
+                i = -i
+                continue
+            frames.append([True, False])
+            continue
+        if ch == "|":
+            if frames[-1][0]:
+                return True
+            frames[-1] = [True, True]
+        elif ch == ")" and len(frames) > 1:
+            empty, alternation = frames.pop()
+            if empty and alternation:
+                return True
+            frames[-1][0] = False
+        else:
+            frames[-1][0] = False
+        i += 1
+    return frames[-1][0] and frames[-1][1]
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the character class that opens at ``pattern[i]``."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] == "^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":  # a ']' first is a literal
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
+
+
+_GROUP_PREFIX_RE = re.compile(r"\((?:\?(?:[:=!>]|<[=!]|P<\w+>|[aiLmsux-]+:))?")
+_NO_BRANCH_GROUP_RE = re.compile(r"\(\?(?:[aiLmsux]+\)|#[^)]*\)|P=\w+\))")
+
+
+def _group_body(pattern: str, i: int) -> int:
+    """Where the body of the group opening at ``pattern[i]`` starts; for a
+    group without a body (inline flags, a comment, a back-reference), minus
+    the index after it."""
+    m = _NO_BRANCH_GROUP_RE.match(pattern, i)
+    if m:
+        return -m.end()
+    m = _GROUP_PREFIX_RE.match(pattern, i)
+    return m.end() if m else i + 1
+
+
 def _compile(pattern: Any, fail: Any) -> re.Pattern[str]:
     if not isinstance(pattern, str) or not pattern:
         raise fail("match must be a non-empty regex string")
-    if EMPTY_ALTERNATIVE_RE.search(pattern):
+    if _has_empty_alternative(pattern):
         raise fail(f"regex has an empty alternative (matches everything): {pattern!r}")
     try:
         compiled = re.compile(pattern)

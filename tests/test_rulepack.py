@@ -74,6 +74,19 @@ def test_empty_alternative(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("pattern", ["hello|", "|hello", "(?:|x)", "(a||b)", "x(?=a|)", "(?P<junk>x|)"])
+def test_every_empty_alternative_is_refused(tmp_path: Path, pattern: str) -> None:
+    path = write(tmp_path, GOOD.replace("'(?i)test line'", f"'{pattern}'"))
+    assert "regex has an empty alternative" in error_of(path)
+
+
+@pytest.mark.parametrize("pattern", ["(?:zur|zurück zur)", "[|]", r"a\|b", "[]|]x", "(?#a|)b"])
+def test_a_bar_that_is_no_empty_alternative_is_accepted(pattern: str) -> None:
+    from cleaner.rulepack import _has_empty_alternative
+
+    assert not _has_empty_alternative(pattern)
+
+
 def test_example_contradicting_its_rule(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace('keeps = ["This test line', 'keeps = ["Test line", "This test line'))
     assert error_of(path) == f"{path}: rule 'TEST001': keeps[0] contradicts the rule: must keep 'Test line' but gave ''"
