@@ -97,9 +97,15 @@ Render = Callable[[Sample], dict[str, str]]
 
 
 def golden_files(golden: Path) -> set[str]:
-    return {
+    """The golden files in ``golden``: the pairs ``name.txt`` +
+    ``name.explain.jsonl`` the tool writes. A ``.txt`` file without its
+    explain file is someone else's and is never reported or deleted."""
+    found = {
         p.relative_to(golden).as_posix() for p in golden.rglob("*") if p.is_file() and p.name.endswith(GOLDEN_SUFFIXES)
     }
+    explains = {f.removesuffix(".explain.jsonl") for f in found if f.endswith(".explain.jsonl")}
+    texts = {f.removesuffix(".txt") for f in found if f.endswith(".txt") and not f.endswith(".explain.jsonl")}
+    return {f for name in explains & texts for f in (f"{name}.txt", f"{name}.explain.jsonl")}
 
 
 def check_folders(samples_path: Path, golden: Path) -> None:

@@ -182,7 +182,9 @@ def test_golden_update_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert (gold / "page.txt").read_text() == ARTICLE + "\n"
     code, out, _ = run(["golden", "check", str(samples), str(gold)], capsys)
     assert (code, out) == (0, f"golden: 3 samples match {gold}\n")
-    (gold / "old.txt").write_text("x")
+    (gold / "old.txt").write_text("x")  # a golden pair no sample gives any more
+    (gold / "old.explain.jsonl").write_text("")
+    (gold / "notes.txt").write_text("mine")  # no explain file: not a golden file, never touched
     (gold / "page.explain.jsonl").unlink()
     code, out, _ = run(["golden", "check", str(samples), str(gold), "--disable", "SHARE001"], capsys)
     assert code == 1
@@ -195,10 +197,15 @@ def test_golden_update_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert f"differs: {gold / name}.txt: cleaned text (golden -> now)\n" in out
     assert f"missing: {gold / 'page.explain.jsonl'} (sample page has no golden file)\n" in out
     assert f"unused: {gold / 'old.txt'} (no sample gives this file)\n" in out
+    assert f"unused: {gold / 'old.explain.jsonl'} (no sample gives this file)\n" in out
+    assert "notes.txt" not in out
     assert out.endswith(
-        f"golden: 4 differ, 1 missing, 1 unused; if the change is intended: run `cleaner golden update {samples} "
+        f"golden: 4 differ, 1 missing, 2 unused; if the change is intended: run `cleaner golden update {samples} "
         f"{gold}` and review the change\n"
     )
+    code, out, _ = run(["golden", "update", str(samples), str(gold)], capsys)
+    assert code == 0 and "2 deleted" in out
+    assert not (gold / "old.txt").exists() and (gold / "notes.txt").read_text() == "mine"
 
 
 def test_golden_from_jsonl_and_refuses_the_samples_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
