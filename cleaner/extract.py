@@ -77,7 +77,9 @@ def render_text(html: str) -> str:
     from lxml import html as lxml_html
 
     try:
-        root = lxml_html.document_fromstring(html)
+        # huge_tree: libxml2 otherwise stops at 255 levels of nesting and
+        # a deeply nested page comes out empty.
+        root = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return ""
     parts: list[str] = []
@@ -86,20 +88,28 @@ def render_text(html: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def _walk(el: Any, parts: list[str]) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag in _SKIP_TAGS or not tag:
-        if el.tail:
-            parts.append(el.tail)
-        return
-    block = tag in _BLOCK_TAGS
-    if block:
-        parts.append("\n")
-    if el.text:
-        parts.append(el.text)
-    for child in el:
-        _walk(child, parts)
-    if block:
-        parts.append("\n")
-    if el.tail:
-        parts.append(el.tail)
+def _walk(root: Any, parts: list[str]) -> None:
+    """Append the text of ``root``'s tree to ``parts``, a line break around
+    every block element; iterative, as pages nest deeper than Python's
+    recursion limit."""
+    # (element, False) opens an element; (element, True) closes it.
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if closing:
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if el.tail:
+                parts.append(el.tail)
+            continue
+        if tag in _SKIP_TAGS or not tag:
+            if el.tail:
+                parts.append(el.tail)
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))

@@ -131,7 +131,10 @@ def process_doc(proc: Processor, doc: Doc) -> DocResult:
     doc.removals = []  # counted above; not worth pickling back from a worker
     _lap(timings, "clean", clock)
     if not doc.text.strip():
-        doc.reason = "empty input" if doc.words_in == 0 else "empty after cleaning"
+        if doc.words_in:
+            doc.reason = "empty after cleaning"
+        else:
+            doc.reason = "no text found in the HTML" if doc.extracted_by is not None else "empty input"
         counts["docs_empty"] += 1
         if proc.spec.drop_empty:
             doc.status = "dropped"

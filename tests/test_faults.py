@@ -363,3 +363,23 @@ def test_durable_atomic_file_syncs_before_the_rename(tmp_path: Path, monkeypatch
         fh.write(b"half")
         raise RuntimeError("killed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shard.pkl"]
+
+
+def test_deeply_nested_html_keeps_its_text_and_an_unreadable_page_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """libxml2 stops at 255 levels unless told otherwise: a page nested 300
+    deep keeps its text (the fallback renderer walks without recursion);
+    one nested beyond what the parser reads is written empty with a reason
+    that says so, not 'empty input'."""
+    sentence = "The council met on Monday and voted to close the old bridge to all traffic for two years."
+
+    def nested(depth: int) -> str:
+        return "<html><body>" + "<div>" * depth + f"<p>{sentence}</p>" + "</div>" * depth + "</body></html>"
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": str(d), "html": nested(d)}) + "\n" for d in (300, 5000)))
+    assert main(["clean", str(src), "-o", str(tmp_path / "out.jsonl")]) == 0
+    out = {r["id"]: r for r in map(json.loads, (tmp_path / "out.jsonl").read_text().splitlines())}
+    assert out["300"]["text"] == sentence
+    assert (out["5000"]["text"], out["5000"]["reason"]) == ("", "no text found in the HTML")
