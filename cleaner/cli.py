@@ -29,7 +29,7 @@ from cleaner.io.readers import input_size
 from cleaner.langid import SEED as LANG_SEED
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
 from cleaner.runner import default_workers
-from cleaner.runs import output_stem
+from cleaner.runs import check_run_files, output_stem
 from cleaner.shards import SHARD_DOCS
 from cleaner.template import MIN_DOCS, MIN_SHARE
 
@@ -412,6 +412,7 @@ def _clean(args: argparse.Namespace) -> int:
     cleaner = Cleaner(config)  # loads and validates every pack before any document is read
     report_files = cli_views.clean_report_paths(args, kind)
     side = _side_paths(args, kind)
+    check_run_files(args.input, args.output, _written_files(side, report_files), args.overwrite)
     job = Job(
         input=args.input,
         input_format=fmt,
@@ -495,28 +496,31 @@ def dedup_config_from_args(args: argparse.Namespace) -> DedupConfig | None:
 
 
 def _side_paths(args: argparse.Namespace, kind: str) -> dict[str, Path]:
-    """Where the rejects file, the cluster report (``.json`` and ``.csv``)
-    and, in drop mode, the side file of copies go: next to the output
-    (``out.jsonl.gz`` -> ``out.rejects.jsonl``, ``out/`` ->
+    """Where the rejects file, the cluster report (``.json``, plus ``.csv``
+    beside it) and, in drop mode, the side file of copies go: next to the
+    output (``out.jsonl.gz`` -> ``out.rejects.jsonl``, ``out/`` ->
     ``out.rejects.jsonl``) unless given."""
     stem = None if args.output == STDIO else output_stem(args.output, kind)
     paths: dict[str, Path] = {}
     if args.rejects or stem:
         paths["rejects"] = Path(args.rejects) if args.rejects else Path(f"{stem}.rejects.jsonl")
     if args.dedup != "off" and (args.clusters or stem):
-        paths["clusters"] = Path(args.clusters) if args.clusters else Path(f"{stem}.clusters.json")
+        # The report is written as .json and .csv whatever suffix was given.
+        paths["clusters"] = Path(args.clusters).with_suffix(".json") if args.clusters else Path(f"{stem}.clusters.json")
     if args.dedup == "drop":
         if not (args.duplicates or stem):
             raise UsageError("--dedup drop with output to stdout needs --duplicates PATH for the copies")
         paths["duplicates"] = Path(args.duplicates) if args.duplicates else Path(f"{stem}.duplicates.jsonl")
-    taken = [
-        p
-        for p in (*paths.values(), *([paths["clusters"].with_suffix(".csv")] if "clusters" in paths else []))
-        if p.exists()
-    ]
-    if taken and not args.overwrite:
-        raise UsageError(f"{taken[0]}: already exists; remove it or pass --overwrite")
     return paths
+
+
+def _written_files(side: dict[str, Path], report_files: tuple[Path, Path] | None) -> list[tuple[str, Path]]:
+    """Every file a run writes besides its output, with the option that names it."""
+    files = [(f"--{name}", path) for name, path in side.items()]
+    if "clusters" in side:
+        files.append(("--clusters", side["clusters"].with_suffix(".csv")))
+    files.extend(("--report", path) for path in report_files or ())
+    return files
 
 
 def _dedup_summary(info: dict[str, Any]) -> str:

@@ -101,17 +101,9 @@ def add_commands(sub: Any, fmt: type[argparse.HelpFormatter], add_config: AddOpt
 
 
 def clean_report_paths(args: argparse.Namespace, kind: str) -> tuple[Path, Path] | None:
-    """report.json and report.html for this run, refused when they exist
-    (unless --overwrite) or when one is the input."""
-    paths = report_paths(args.output, kind, args.report)
-    if paths is None:
-        return None
-    for path in paths:
-        if args.input != STDIO and path.resolve() == Path(args.input).resolve():
-            raise UsageError(f"{path}: the report would overwrite the input; choose another --report path")
-        if path.exists() and not args.overwrite:
-            raise UsageError(f"{path}: already exists; remove it or pass --overwrite")
-    return paths
+    """report.json and report.html for this run (checked with the run's
+    other files by :func:`cleaner.runs.check_run_files`)."""
+    return report_paths(args.output, kind, args.report)
 
 
 def run_info(args: argparse.Namespace, json_path: Path) -> dict[str, str]:

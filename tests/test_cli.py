@@ -255,6 +255,47 @@ def test_usage_errors(
     assert Path("exists.jsonl").read_text() == "keep me\n"
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--rejects", "in.jsonl", "--overwrite"],
+            "in.jsonl: --rejects would overwrite or sit inside the input in.jsonl",
+        ),
+        (
+            ["--duplicates", "in.jsonl", "--dedup", "drop", "--overwrite"],
+            "in.jsonl: --duplicates would overwrite or sit inside the input in.jsonl",
+        ),
+        (
+            ["--clusters", "in.csv", "--overwrite"],
+            "in.json: --clusters would overwrite or sit inside the input in.json",
+        ),
+        (
+            ["--report", "in.jsonl", "--overwrite"],
+            "in.jsonl: --report would overwrite or sit inside the input in.jsonl",
+        ),
+        (["--report", "o.jsonl"], "o.jsonl: -o and --report would write the same file"),
+        (["--rejects", "o.jsonl"], "o.jsonl: -o and --rejects would write the same file"),
+        (["--duplicates", "o.jsonl", "--dedup", "drop"], "o.jsonl: -o and --duplicates would write the same file"),
+        (["--rejects", "x.jsonl", "--report", "x.jsonl"], "x.jsonl: --rejects and --report would write the same file"),
+        (["--clusters", "keep.txt"], "keep.json: already exists"),
+    ],
+)
+def test_side_files_never_write_over_the_input_the_output_or_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, extra: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(Path("in.jsonl"), [{"id": "a", "text": ARTICLE}])
+    write_jsonl(Path("in.json"), [{"id": "a", "text": ARTICLE}])
+    Path("keep.json").write_text("keep me\n")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    src = "in.json" if "--clusters" in extra else "in.jsonl"  # --clusters in.csv writes in.json and in.csv
+    code, out, err = run(["clean", src, "-o", "o.jsonl", *extra], capsys)
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err.startswith(f"cleaner: error: {message}") and err.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_unknown_command_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["frobnicate"], capsys)
     assert (code, out) == (EXIT_USAGE, "")
