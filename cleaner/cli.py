@@ -404,8 +404,7 @@ def _clean(args: argparse.Namespace) -> int:
     keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
     if keep_langs and config.language != "auto":
         raise UsageError("--lang filters on detected languages; it needs --language auto")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    _check_ranges(args)
     _check_backend(args)
     if args.resume and args.output == STDIO:
         raise UsageError("--resume needs an output file or folder (a run to stdout cannot be resumed)")
@@ -470,6 +469,19 @@ def _clean(args: argparse.Namespace) -> int:
     if report_files:
         print(f"cleaner: report: {report_files[0]}, {report_files[1]}", file=sys.stderr)
     return 0
+
+
+def _check_ranges(args: argparse.Namespace) -> None:
+    """Counts that must be positive and shares that must lie in [0, 1]."""
+    for option, value in (
+        ("--workers", args.workers),
+        ("--shard-docs", args.shard_docs),
+        ("--template-min-docs", args.template_min_docs),
+    ):
+        if value is not None and value < 1:
+            raise UsageError(f"{option} must be at least 1, got {value}")
+    if not 0.0 <= args.template_min_share <= 1.0:
+        raise UsageError(f"--template-min-share must be between 0 and 1, got {args.template_min_share}")
 
 
 def _check_backend(args: argparse.Namespace) -> None:

@@ -63,6 +63,8 @@ class WorkDir:
     """The shards and manifest of one run."""
 
     def __init__(self, path: Path, fp: dict[str, Any], shard_docs: int = SHARD_DOCS) -> None:
+        if shard_docs < 1:  # a shard of 0 documents would make --resume skip nothing and redo every one
+            raise ValueError(f"shard_docs must be at least 1, got {shard_docs}")
         self.path, self.fp, self.shard_docs = path, fp, shard_docs
         self.done: int = 0
         self.complete = False

@@ -242,6 +242,21 @@ def test_bad_records_are_rejected_with_their_bytes_and_the_rest_goes_on(
             ["clean", "in.jsonl", "-o", "o.jsonl", "--max-removal-share", "0"],
             "--max-removal-share must be above 0 and at most 1, got 0.0",
         ),
+        (["clean", "in.jsonl", "-o", "o.jsonl", "--shard-docs", "0"], "--shard-docs must be at least 1, got 0"),
+        (["clean", "in.jsonl", "-o", "o.jsonl", "--shard-docs", "-5"], "--shard-docs must be at least 1, got -5"),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--template-min-docs", "0"],
+            "--template-min-docs must be at least 1, got 0",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--template-min-share", "2"],
+            "--template-min-share must be between 0 and 1, got 2.0",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--template-min-share", "-0.1"],
+            "--template-min-share must be between 0 and 1, got -0.1",
+        ),
+        (["clean", "in.jsonl", "-o", "o.jsonl", "--workers", "0"], "--workers must be at least 1, got 0"),
     ],
 )
 def test_usage_errors(
