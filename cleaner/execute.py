@@ -108,7 +108,9 @@ def run(job: Job, cleaner: Cleaner | None = None, progress: Progress | None = No
 
 
 def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend) -> Report:
-    fp = fingerprint(job.input, job.options())
+    # The packs' content, not only their paths: an edited pack must not resume.
+    packs = sorted((pack.path, pack.sha256) for pack in cleaner.ruleset.packs)
+    fp = fingerprint(job.input, {**job.options(), "packs": packs})
     work = WorkDir(job.work_dir, fp, job.shard_docs) if job.work_dir else WorkDir.temporary(fp, job.shard_docs)
     skip = work.start(job.resume, job.overwrite)
     started = time.perf_counter()

@@ -1,0 +1,90 @@
+"""Resumable runs on small inputs: a run interrupted after some shards
+(Ctrl-C in the process, as a kill leaves the same work folder), then
+``--resume``, which must refuse when the input or options changed and must
+not replace files it did not write."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaner.cli import main
+from cleaner.errors import EXIT_USAGE
+from cleaner.shards import Shard, WorkDir
+
+ARTICLE = "The council met on Monday and voted to close the old bridge for two years of repairs."
+PACK = """
+[[rule]]
+id = "TEST001"
+category = "test"
+why = "Test lines go."
+match = '{match}'
+action = "drop-line"
+removes = ["Promo code XYZ"]
+keeps = ["{keep}"]
+"""
+REFUSED = "the interrupted run here used other input or options"
+
+
+def interrupt_after(monkeypatch: pytest.MonkeyPatch, shards: int) -> None:
+    """Make the next run stop (as on Ctrl-C) once ``shards`` shards are stored."""
+    real = WorkDir.add
+
+    def add(self: WorkDir, shard: Shard, last: bool = False) -> None:
+        if self.done >= shards:
+            raise KeyboardInterrupt
+        real(self, shard, last)
+
+    monkeypatch.setattr(WorkDir, "add", add)
+
+
+def interrupted(monkeypatch: pytest.MonkeyPatch, argv: list[str], shards: int = 2) -> None:
+    with monkeypatch.context() as m:
+        interrupt_after(m, shards)
+        assert main(argv) == 130
+
+
+def write_corpus(path: Path, n: int = 40) -> Path:
+    lines = [
+        json.dumps({"id": f"d{i}", "text": f"{ARTICLE} Item {i}.\nPromo code XYZ\nPromo code ABC"}) for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_resume_refuses_an_edited_rule_pack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = write_corpus(tmp_path / "in.jsonl")
+    pack = tmp_path / "pack.toml"
+    pack.write_text(PACK.format(match="Promo code XYZ", keep="Promo code ABC"), encoding="utf-8")
+    argv = ["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--rules", str(pack), "--shard-docs", "10"]
+    argv += ["--workers", "1", "--language", "en", "--dedup", "off"]
+    interrupted(monkeypatch, argv)
+    pack.write_text(PACK.format(match="Promo code (XYZ|ABC)", keep="Promo codes are rare"), encoding="utf-8")
+    capsys.readouterr()
+    assert main([*argv, "--resume"]) == EXIT_USAGE
+    assert REFUSED in capsys.readouterr().err
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_resume_refuses_a_folder_input_with_a_file_edited_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"{i:02d}.txt").write_text(f"{ARTICLE} Page {i}.\n", encoding="utf-8")
+    stamp = os.stat(folder).st_mtime_ns
+    argv = ["clean", str(folder), "-o", str(tmp_path / "out"), "--shard-docs", "10", "--workers", "1"]
+    argv += ["--language", "en", "--dedup", "off"]
+    interrupted(monkeypatch, argv)
+    page = folder / "05.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("Page", "PAGE"), encoding="utf-8")  # same size
+    os.utime(folder, ns=(stamp, stamp))  # the folder itself looks untouched
+    capsys.readouterr()
+    assert main([*argv, "--resume"]) == EXIT_USAGE
+    assert REFUSED in capsys.readouterr().err
