@@ -12,6 +12,8 @@ interruption and ``--resume``.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import stat
 import time
@@ -89,15 +91,41 @@ class Job:
         )
 
     def options(self) -> dict[str, Any]:
-        """Everything that shapes the output (for the resume fingerprint)."""
-        return {
-            "spec": repr(self.spec()),
-            "templates": [self.templates, self.template_min_docs, self.template_min_share],
-            "fields": repr(self.fields),
-            "format": self.input_format,
-            "dedup": repr(self.dedup),
-            "mode": self.dedup_mode,
-        }
+        """Everything that shapes the output (for the resume fingerprint),
+        in a form that is the same in every process (see :func:`canonical`)."""
+        return canonical(
+            {
+                "spec": self.spec(),
+                "templates": [self.templates, self.template_min_docs, self.template_min_share],
+                "fields": self.fields,
+                "format": self.input_format,
+                "dedup": self.dedup,
+                "mode": self.dedup_mode,
+            }
+        )
+
+
+def canonical(value: Any) -> Any:
+    """``value`` as plain JSON data that does not depend on the process:
+    dataclasses become dicts, tuples lists, and sets sorted lists (a set's
+    order, and so its ``repr``, changes with string hash randomisation).
+
+    >>> canonical(Fields(id="url"))
+    {'id': 'url', 'text': 'text', 'html': 'html'}
+    >>> canonical({"disable": frozenset({"share", "EDGE001"}), "n": (1, 2)})
+    {'disable': ['EDGE001', 'share'], 'n': [1, 2]}
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted((canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, default=str))
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
 
 
 def run(job: Job, cleaner: Cleaner | None = None, progress: Progress | None = None) -> Report:
