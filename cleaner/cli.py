@@ -30,7 +30,7 @@ from cleaner.langid import SEED as LANG_SEED
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
 from cleaner.runner import default_workers
 from cleaner.runs import check_run_files, output_stem
-from cleaner.shards import SHARD_DOCS
+from cleaner.shards import MANIFEST, SHARD_DOCS
 from cleaner.template import MIN_DOCS, MIN_SHARE
 
 PROG = "cleaner"
@@ -399,8 +399,12 @@ def _clean(args: argparse.Namespace) -> int:
     fields = Fields(id=args.id_field, text=args.text_field, html=args.html_field)
     fmt = input_format(args.input, args.input_format)
     kind = output_kind(args.output)
-    # A resumed run writes over its own incomplete output.
-    check_output(args.output, args.input, kind, args.overwrite or args.resume)
+    work_dir = None if args.output == STDIO else Path(f"{args.output.rstrip('/')}.work")
+    # A resumed run may write over its own incomplete output, but only when
+    # there is an interrupted run to resume (WorkDir.start then checks that
+    # it is this one); otherwise --resume starts afresh, as careful as ever.
+    replace = args.overwrite or (args.resume and work_dir is not None and (work_dir / MANIFEST).is_file())
+    check_output(args.output, args.input, kind, replace)
     keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
     if keep_langs and config.language != "auto":
         raise UsageError("--lang filters on detected languages; it needs --language auto")
@@ -411,7 +415,7 @@ def _clean(args: argparse.Namespace) -> int:
     cleaner = Cleaner(config)  # loads and validates every pack before any document is read
     report_files = cli_views.clean_report_paths(args, kind)
     side = _side_paths(args, kind)
-    check_run_files(args.input, args.output, _written_files(side, report_files), args.overwrite)
+    check_run_files(args.input, args.output, _written_files(side, report_files), replace)
     job = Job(
         input=args.input,
         input_format=fmt,
@@ -426,7 +430,7 @@ def _clean(args: argparse.Namespace) -> int:
         workers=args.workers or (DASK_LOCAL_WORKERS if args.backend == "dask" else default_workers()),
         resume=args.resume,
         overwrite=args.overwrite,
-        work_dir=None if args.output == STDIO else Path(f"{args.output.rstrip('/')}.work"),
+        work_dir=work_dir,
         rejects=side.get("rejects"),
         duplicates=side.get("duplicates"),
         clusters=side.get("clusters"),

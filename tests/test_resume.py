@@ -120,3 +120,22 @@ def test_resume_with_the_same_options_gives_the_uninterrupted_bytes(
     interrupted(monkeypatch, argv)
     assert main([*argv, "--resume"]) == 0, capsys.readouterr().err
     assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "ref.jsonl").read_bytes()
+
+
+def test_resume_without_an_interrupted_run_does_not_replace_an_existing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_corpus(tmp_path / "in.jsonl", 3)
+    precious = tmp_path / "precious.jsonl"
+    precious.write_text("keep me\n", encoding="utf-8")
+    code = main(["clean", str(src), "-o", str(precious), "--resume"])
+    assert (code, capsys.readouterr().err) == (
+        EXIT_USAGE,
+        f"cleaner: error: {precious}: output already exists; remove it or pass --overwrite\n",
+    )
+    assert precious.read_text(encoding="utf-8") == "keep me\n"
+    (tmp_path / "out.report.json").write_text("mine", encoding="utf-8")  # a side file too
+    code = main(["clean", str(src), "-o", str(tmp_path / "out.jsonl"), "--resume"])
+    assert code == EXIT_USAGE and (tmp_path / "out.report.json").read_text(encoding="utf-8") == "mine"
+    assert main(["clean", str(src), "-o", str(tmp_path / "new.jsonl"), "--resume"]) == 0  # starts a fresh run
+    assert len((tmp_path / "new.jsonl").read_text(encoding="utf-8").splitlines()) == 3
