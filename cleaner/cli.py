@@ -17,7 +17,7 @@ from cleaner.config import Config
 from cleaner.corpus import DEDUP_MODES
 from cleaner.dedup import DedupConfig
 from cleaner.doc import Doc
-from cleaner.errors import EXIT_USAGE, CleanerError, InputError, UsageError
+from cleaner.errors import EXIT_INTERRUPTED, EXIT_USAGE, CleanerError, InputError, Interrupted, UsageError
 from cleaner.execute import Job
 from cleaner.execute import run as run_job
 from cleaner.explain import explain, render_row
@@ -378,6 +378,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
 def cmd_clean(args: argparse.Namespace) -> int:
     try:
         return _clean(args)
+    except KeyboardInterrupt:
+        work = Path(f"{args.output.rstrip('/')}.work")
+        if args.output != STDIO and (work / MANIFEST).exists():
+            raise Interrupted(
+                f"interrupted; the processed shards are kept in {work} (run the same command again with --resume)"
+            ) from None
+        raise
     except OSError as exc:
         if exc.errno is None:
             raise
@@ -385,7 +392,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         kind = output_kind(args.output) if args.output != STDIO else "jsonl"
         left = "the files written so far are incomplete" if kind == "dir" else "the output was not written"
         work = Path(f"{args.output.rstrip('/')}.work")
-        if args.output != STDIO and (work / "manifest.json").exists():
+        if args.output != STDIO and (work / MANIFEST).exists():
             left += f"; the processed shards are kept in {work}"
             again = "run the same command again with --resume"
         else:
@@ -673,7 +680,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         print(f"{PROG}: error: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def entry() -> None:  # pragma: no cover - console script

@@ -139,7 +139,21 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
     # The packs' content, not only their paths: an edited pack must not resume.
     packs = sorted((pack.path, pack.sha256) for pack in cleaner.ruleset.packs)
     fp = fingerprint(job.input, {**job.options(), "packs": packs})
-    work = WorkDir(job.work_dir, fp, job.shard_docs) if job.work_dir else WorkDir.temporary(fp, job.shard_docs)
+    if job.work_dir is not None:
+        # Kept when the run fails (an interruption, a full disk): --resume carries on from it.
+        work = WorkDir(job.work_dir, fp, job.shard_docs)
+        report = _run_in(work, job, cleaner, progress, backend)
+        work.remove()
+        return report
+    # A run to stdout cannot be resumed: its temporary folder goes whatever happens.
+    work = WorkDir.temporary(fp, job.shard_docs)
+    try:
+        return _run_in(work, job, cleaner, progress, backend)
+    finally:
+        work.remove()
+
+
+def _run_in(work: WorkDir, job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend) -> Report:
     skip = work.start(job.resume, job.overwrite)
     started = time.perf_counter()
     if not work.complete:
@@ -168,7 +182,6 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
     check_accounting(report)
     if job.resume and skip:
         report.info["resumed_after_docs"] = skip
-    work.remove()
     return report
 
 

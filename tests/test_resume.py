@@ -5,16 +5,18 @@ not replace files it did not write."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from cleaner.cli import main
-from cleaner.errors import EXIT_USAGE
+from cleaner.errors import EXIT_DATA, EXIT_USAGE
 from cleaner.shards import Shard, WorkDir
 
 ARTICLE = "The council met on Monday and voted to close the old bridge for two years of repairs."
@@ -139,3 +141,38 @@ def test_resume_without_an_interrupted_run_does_not_replace_an_existing_file(
     assert code == EXIT_USAGE and (tmp_path / "out.report.json").read_text(encoding="utf-8") == "mine"
     assert main(["clean", str(src), "-o", str(tmp_path / "new.jsonl"), "--resume"]) == 0  # starts a fresh run
     assert len((tmp_path / "new.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+
+
+class FullDisk(io.StringIO):
+    def write(self, s: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_failed_run_to_stdout_removes_its_temporary_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = write_corpus(tmp_path / "in.jsonl", 30)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(sys, "stdout", FullDisk())
+    code = main(["clean", str(src), "-o", "-", "--shard-docs", "10", "--workers", "1", "--dedup", "off"])
+    assert code == EXIT_DATA and "No space left on device" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    with monkeypatch.context() as m:
+        interrupt_after(m, 1)
+        assert main(["clean", str(src), "-o", "-", "--shard-docs", "10", "--workers", "1"]) == 130
+    assert list(temp.iterdir()) == []
+
+
+def test_an_interrupted_resumable_run_keeps_its_shards_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = write_corpus(tmp_path / "in.jsonl", 30)
+    out = tmp_path / "out.jsonl"
+    interrupted(monkeypatch, ["clean", str(src), "-o", str(out), "--shard-docs", "10", "--workers", "1"])
+    assert capsys.readouterr().err == (
+        f"cleaner: error: interrupted; the processed shards are kept in {tmp_path / 'out.jsonl.work'} "
+        "(run the same command again with --resume)\n"
+    )
+    assert json.loads((tmp_path / "out.jsonl.work" / "manifest.json").read_text())["shards"] == 2
