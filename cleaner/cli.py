@@ -27,6 +27,7 @@ from cleaner.io import STDIO, Fields, check_output, dump_json_line, input_format
 from cleaner.io.formats import INPUT_FORMATS
 from cleaner.io.readers import input_size
 from cleaner.langid import SEED as LANG_SEED
+from cleaner.langid import keep_languages
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
 from cleaner.runner import default_workers
 from cleaner.runs import check_run_files, output_stem
@@ -412,7 +413,7 @@ def _clean(args: argparse.Namespace) -> int:
     # it is this one); otherwise --resume starts afresh, as careful as ever.
     replace = args.overwrite or (args.resume and work_dir is not None and (work_dir / MANIFEST).is_file())
     check_output(args.output, args.input, kind, replace)
-    keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
+    keep_langs = keep_languages(args.lang, config.lang_backend) if args.lang is not None else None
     if keep_langs and config.language != "auto":
         raise UsageError("--lang filters on detected languages; it needs --language auto")
     _check_ranges(args)

@@ -257,6 +257,20 @@ def test_bad_records_are_rejected_with_their_bytes_and_the_rest_goes_on(
             "--template-min-share must be between 0 and 1, got -0.1",
         ),
         (["clean", "in.jsonl", "-o", "o.jsonl", "--workers", "0"], "--workers must be at least 1, got 0"),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--lang", "en,EN"],
+            "--lang takes lowercase language codes such as en,de (und: undetermined), got 'EN'",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--lang", ","],
+            "--lang needs at least one language code such as en,de, got ','",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--lang", "xx"],
+            "--lang: 'xx' is not a language the langdetect detector reports; use one of af, ar, bg, bn, ca, cs, cy, da, "
+            "de, el, en, es, et, fa, fi, fr, gu, he, hi, hr, hu, id, it, ja, kn, ko, lt, lv, mk, ml, mr, ne, nl, no, pa, "
+            "pl, pt, ro, ru, sk, sl, so, sq, sv, sw, ta, te, th, tl, tr, uk, und, ur, vi, zh",
+        ),
     ],
 )
 def test_usage_errors(
