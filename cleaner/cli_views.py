@@ -121,6 +121,7 @@ def run_info(args: argparse.Namespace, json_path: Path) -> dict[str, str]:
 
 
 def write_run_report(report: Report, paths: tuple[Path, Path]) -> None:
+    paths[0].parent.mkdir(parents=True, exist_ok=True)  # --report missing/dir/r.json, like the output
     report.write(paths[0])
     paths[1].write_text(render_report(report.to_json()), encoding="utf-8")
 

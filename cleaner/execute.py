@@ -353,5 +353,6 @@ def _dedup_report(job: Job, deduper: Deduper, report: Report) -> None:
         "largest": largest_clusters(clusters),
     }
     if job.clusters is not None:
+        job.clusters.parent.mkdir(parents=True, exist_ok=True)
         write_clusters_json(clusters, job.clusters.with_suffix(".json"))
         write_clusters_csv(clusters, job.clusters.with_suffix(".csv"))

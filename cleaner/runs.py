@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaner.errors import InputError, UsageError
+from cleaner.errors import CleanerError, InputError, UsageError
 from cleaner.io.formats import STDIO, split_compression
 from cleaner.report_html import prefixed
 
@@ -80,6 +80,20 @@ def check_run_files(inp: str, out: str, side: Sequence[tuple[str, Path]], overwr
     for _, path in side:
         if path.exists() and not overwrite:
             raise UsageError(f"{path}: already exists; remove it or pass --overwrite")
+    for option, path in [*([] if out == STDIO else [("-o", Path(out))]), *side]:
+        check_writable(path, option)
+
+
+def check_writable(path: Path, option: str) -> None:
+    """Fail before the run, not after it, when ``path`` cannot be written:
+    its nearest existing ancestor must be a folder we may write in (the
+    missing folders below it are created when the file is written)."""
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        what = "not a folder" if not folder.is_dir() else "not writable"
+        raise CleanerError(f"cannot write {path}: {folder} is {what}; choose another {option} path")
 
 
 def find_report(run: str) -> Path:
