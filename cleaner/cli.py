@@ -17,7 +17,7 @@ from cleaner.config import Config
 from cleaner.corpus import DEDUP_MODES
 from cleaner.dedup import DedupConfig
 from cleaner.doc import Doc
-from cleaner.errors import EXIT_USAGE, CleanerError, InputError, UsageError
+from cleaner.errors import EXIT_INTERRUPTED, EXIT_USAGE, CleanerError, InputError, Interrupted, UsageError
 from cleaner.execute import Job
 from cleaner.execute import run as run_job
 from cleaner.explain import explain, render_row
@@ -27,10 +27,11 @@ from cleaner.io import STDIO, Fields, check_output, dump_json_line, input_format
 from cleaner.io.formats import INPUT_FORMATS
 from cleaner.io.readers import input_size
 from cleaner.langid import SEED as LANG_SEED
+from cleaner.langid import keep_languages
 from cleaner.rulepack import Rule, default_rules_dir, load_rules
 from cleaner.runner import default_workers
-from cleaner.runs import output_stem
-from cleaner.shards import SHARD_DOCS
+from cleaner.runs import check_run_files, output_stem
+from cleaner.shards import MANIFEST, SHARD_DOCS
 from cleaner.template import MIN_DOCS, MIN_SHARE
 
 PROG = "cleaner"
@@ -378,6 +379,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
 def cmd_clean(args: argparse.Namespace) -> int:
     try:
         return _clean(args)
+    except KeyboardInterrupt:
+        work = Path(f"{args.output.rstrip('/')}.work")
+        if args.output != STDIO and (work / MANIFEST).exists():
+            raise Interrupted(
+                f"interrupted; the processed shards are kept in {work} (run the same command again with --resume)"
+            ) from None
+        raise
     except OSError as exc:
         if exc.errno is None:
             raise
@@ -385,7 +393,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         kind = output_kind(args.output) if args.output != STDIO else "jsonl"
         left = "the files written so far are incomplete" if kind == "dir" else "the output was not written"
         work = Path(f"{args.output.rstrip('/')}.work")
-        if args.output != STDIO and (work / "manifest.json").exists():
+        if args.output != STDIO and (work / MANIFEST).exists():
             left += f"; the processed shards are kept in {work}"
             again = "run the same command again with --resume"
         else:
@@ -399,19 +407,23 @@ def _clean(args: argparse.Namespace) -> int:
     fields = Fields(id=args.id_field, text=args.text_field, html=args.html_field)
     fmt = input_format(args.input, args.input_format)
     kind = output_kind(args.output)
-    # A resumed run writes over its own incomplete output.
-    check_output(args.output, args.input, kind, args.overwrite or args.resume)
-    keep_langs = frozenset(x.strip() for x in args.lang.split(",") if x.strip()) if args.lang else None
+    work_dir = None if args.output == STDIO else Path(f"{args.output.rstrip('/')}.work")
+    # A resumed run may write over its own incomplete output, but only when
+    # there is an interrupted run to resume (WorkDir.start then checks that
+    # it is this one); otherwise --resume starts afresh, as careful as ever.
+    replace = args.overwrite or (args.resume and work_dir is not None and (work_dir / MANIFEST).is_file())
+    check_output(args.output, args.input, kind, replace)
+    keep_langs = keep_languages(args.lang, config.lang_backend) if args.lang is not None else None
     if keep_langs and config.language != "auto":
         raise UsageError("--lang filters on detected languages; it needs --language auto")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    _check_ranges(args)
     _check_backend(args)
     if args.resume and args.output == STDIO:
         raise UsageError("--resume needs an output file or folder (a run to stdout cannot be resumed)")
     cleaner = Cleaner(config)  # loads and validates every pack before any document is read
     report_files = cli_views.clean_report_paths(args, kind)
     side = _side_paths(args, kind)
+    check_run_files(args.input, args.output, _written_files(side, report_files), replace)
     job = Job(
         input=args.input,
         input_format=fmt,
@@ -426,7 +438,7 @@ def _clean(args: argparse.Namespace) -> int:
         workers=args.workers or (DASK_LOCAL_WORKERS if args.backend == "dask" else default_workers()),
         resume=args.resume,
         overwrite=args.overwrite,
-        work_dir=None if args.output == STDIO else Path(f"{args.output.rstrip('/')}.work"),
+        work_dir=work_dir,
         rejects=side.get("rejects"),
         duplicates=side.get("duplicates"),
         clusters=side.get("clusters"),
@@ -471,6 +483,19 @@ def _clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_ranges(args: argparse.Namespace) -> None:
+    """Counts that must be positive and shares that must lie in [0, 1]."""
+    for option, value in (
+        ("--workers", args.workers),
+        ("--shard-docs", args.shard_docs),
+        ("--template-min-docs", args.template_min_docs),
+    ):
+        if value is not None and value < 1:
+            raise UsageError(f"{option} must be at least 1, got {value}")
+    if not 0.0 <= args.template_min_share <= 1.0:
+        raise UsageError(f"--template-min-share must be between 0 and 1, got {args.template_min_share}")
+
+
 def _check_backend(args: argparse.Namespace) -> None:
     if args.backend != "dask":
         if args.scheduler is not None:
@@ -495,28 +520,31 @@ def dedup_config_from_args(args: argparse.Namespace) -> DedupConfig | None:
 
 
 def _side_paths(args: argparse.Namespace, kind: str) -> dict[str, Path]:
-    """Where the rejects file, the cluster report (``.json`` and ``.csv``)
-    and, in drop mode, the side file of copies go: next to the output
-    (``out.jsonl.gz`` -> ``out.rejects.jsonl``, ``out/`` ->
+    """Where the rejects file, the cluster report (``.json``, plus ``.csv``
+    beside it) and, in drop mode, the side file of copies go: next to the
+    output (``out.jsonl.gz`` -> ``out.rejects.jsonl``, ``out/`` ->
     ``out.rejects.jsonl``) unless given."""
     stem = None if args.output == STDIO else output_stem(args.output, kind)
     paths: dict[str, Path] = {}
     if args.rejects or stem:
         paths["rejects"] = Path(args.rejects) if args.rejects else Path(f"{stem}.rejects.jsonl")
     if args.dedup != "off" and (args.clusters or stem):
-        paths["clusters"] = Path(args.clusters) if args.clusters else Path(f"{stem}.clusters.json")
+        # The report is written as .json and .csv whatever suffix was given.
+        paths["clusters"] = Path(args.clusters).with_suffix(".json") if args.clusters else Path(f"{stem}.clusters.json")
     if args.dedup == "drop":
         if not (args.duplicates or stem):
             raise UsageError("--dedup drop with output to stdout needs --duplicates PATH for the copies")
         paths["duplicates"] = Path(args.duplicates) if args.duplicates else Path(f"{stem}.duplicates.jsonl")
-    taken = [
-        p
-        for p in (*paths.values(), *([paths["clusters"].with_suffix(".csv")] if "clusters" in paths else []))
-        if p.exists()
-    ]
-    if taken and not args.overwrite:
-        raise UsageError(f"{taken[0]}: already exists; remove it or pass --overwrite")
     return paths
+
+
+def _written_files(side: dict[str, Path], report_files: tuple[Path, Path] | None) -> list[tuple[str, Path]]:
+    """Every file a run writes besides its output, with the option that names it."""
+    files = [(f"--{name}", path) for name, path in side.items()]
+    if "clusters" in side:
+        files.append(("--clusters", side["clusters"].with_suffix(".csv")))
+    files.extend(("--report", path) for path in report_files or ())
+    return files
 
 
 def _dedup_summary(info: dict[str, Any]) -> str:
@@ -653,7 +681,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         print(f"{PROG}: error: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def entry() -> None:  # pragma: no cover - console script

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from cleaner import golden
 from cleaner.clean import Cleaner
 from cleaner.compare import compare_runs, render_html, render_text
-from cleaner.errors import UsageError
+from cleaner.errors import CleanerError, UsageError
 from cleaner.explain_html import render_explain
-from cleaner.io import STDIO
+from cleaner.io import STDIO, atomic_file
 from cleaner.report import Report
 from cleaner.report_html import load_report, render_report
 from cleaner.runs import find_report, html_path_for, relative_to_report, report_paths, rule_stats
@@ -101,17 +101,9 @@ def add_commands(sub: Any, fmt: type[argparse.HelpFormatter], add_config: AddOpt
 
 
 def clean_report_paths(args: argparse.Namespace, kind: str) -> tuple[Path, Path] | None:
-    """report.json and report.html for this run, refused when they exist
-    (unless --overwrite) or when one is the input."""
-    paths = report_paths(args.output, kind, args.report)
-    if paths is None:
-        return None
-    for path in paths:
-        if args.input != STDIO and path.resolve() == Path(args.input).resolve():
-            raise UsageError(f"{path}: the report would overwrite the input; choose another --report path")
-        if path.exists() and not args.overwrite:
-            raise UsageError(f"{path}: already exists; remove it or pass --overwrite")
-    return paths
+    """report.json and report.html for this run (checked with the run's
+    other files by :func:`cleaner.runs.check_run_files`)."""
+    return report_paths(args.output, kind, args.report)
 
 
 def run_info(args: argparse.Namespace, json_path: Path) -> dict[str, str]:
@@ -129,6 +121,7 @@ def run_info(args: argparse.Namespace, json_path: Path) -> dict[str, str]:
 
 
 def write_run_report(report: Report, paths: tuple[Path, Path]) -> None:
+    paths[0].parent.mkdir(parents=True, exist_ok=True)  # --report missing/dir/r.json, like the output
     report.write(paths[0])
     paths[1].write_text(render_report(report.to_json()), encoding="utf-8")
 
@@ -148,15 +141,15 @@ def cmd_report(args: argparse.Namespace) -> int:
             if args.html
             else b.parent / (b.name.removesuffix(".json").removesuffix(".report") + ".compare.html")
         )
-        out.write_text(render_html(comparison), encoding="utf-8")
-        print(f"cleaner: wrote {out}", file=sys.stderr)
+        runs = (comparison.a, comparison.b)
+        sources = [*args.compare, *(r.report_path for r in runs), *(r.output for r in runs)]
+        write_page(out, render_html(comparison), sources)
         return 0
     if not args.run:
         raise UsageError("give RUN (a report.json or a run's output) or --compare A B")
     path = find_report(args.run)
     out = Path(args.html) if args.html else html_path_for(path)
-    out.write_text(render_report(load_report(path)), encoding="utf-8")
-    print(f"cleaner: wrote {out}", file=sys.stderr)
+    write_page(out, render_report(load_report(path)), [args.run, path])
     return 0
 
 
@@ -164,7 +157,22 @@ def explain_html(path: str, out: str, rows: list[dict[str, Any]], cleaner: Clean
     rules = {r.id: {"why": r.why, "category": r.category} for r in cleaner.ruleset.rules}
     rules.update({h.id: {"why": h.why, "category": h.category} for h in cleaner.heuristics})
     name = "stdin" if path == STDIO else Path(path).name
-    Path(out).write_text(render_explain(name, rows, rules), encoding="utf-8")
+    write_page(Path(out), render_explain(name, rows, rules), [path])
+
+
+def write_page(out: Path, html: str, sources: Sequence[str | Path | None]) -> None:
+    """Write an --html page to ``out`` (its folder created if missing),
+    never over one of the ``sources`` it was made from."""
+    target = out.resolve()
+    for source in sources:
+        if source is not None and str(source) != STDIO and Path(source).resolve() == target:
+            raise UsageError(f"{out}: --html would overwrite the input {source}; choose another --html path")
+    try:
+        with atomic_file(out) as fh:
+            fh.write(html)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and exc.filename != str(out) else ""
+        raise CleanerError(f"cannot write {out}: {exc.strerror}{where}; check the path and permissions") from None
     print(f"cleaner: wrote {out}", file=sys.stderr)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 EXIT_USAGE = 2
 #: Exit code for input data or rule packs that cannot be used.
 EXIT_DATA = 3
+#: Exit code for a run stopped by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 class CleanerError(Exception):
@@ -37,3 +39,9 @@ class ReplayError(CleanerError):
     """A list of removals does not fit the text it is applied to."""
 
     exit_code = EXIT_DATA
+
+
+class Interrupted(CleanerError):
+    """The run was stopped (Ctrl-C); the message says what was kept."""
+
+    exit_code = EXIT_INTERRUPTED

@@ -12,6 +12,8 @@ interruption and ``--resume``.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import stat
 import time
@@ -89,15 +91,41 @@ class Job:
         )
 
     def options(self) -> dict[str, Any]:
-        """Everything that shapes the output (for the resume fingerprint)."""
-        return {
-            "spec": repr(self.spec()),
-            "templates": [self.templates, self.template_min_docs, self.template_min_share],
-            "fields": repr(self.fields),
-            "format": self.input_format,
-            "dedup": repr(self.dedup),
-            "mode": self.dedup_mode,
-        }
+        """Everything that shapes the output (for the resume fingerprint),
+        in a form that is the same in every process (see :func:`canonical`)."""
+        return canonical(
+            {
+                "spec": self.spec(),
+                "templates": [self.templates, self.template_min_docs, self.template_min_share],
+                "fields": self.fields,
+                "format": self.input_format,
+                "dedup": self.dedup,
+                "mode": self.dedup_mode,
+            }
+        )
+
+
+def canonical(value: Any) -> Any:
+    """``value`` as plain JSON data that does not depend on the process:
+    dataclasses become dicts, tuples lists, and sets sorted lists (a set's
+    order, and so its ``repr``, changes with string hash randomisation).
+
+    >>> canonical(Fields(id="url"))
+    {'id': 'url', 'text': 'text', 'html': 'html'}
+    >>> canonical({"disable": frozenset({"share", "EDGE001"}), "n": (1, 2)})
+    {'disable': ['EDGE001', 'share'], 'n': [1, 2]}
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted((canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, default=str))
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
 
 
 def run(job: Job, cleaner: Cleaner | None = None, progress: Progress | None = None) -> Report:
@@ -108,8 +136,24 @@ def run(job: Job, cleaner: Cleaner | None = None, progress: Progress | None = No
 
 
 def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend) -> Report:
-    fp = fingerprint(job.input, job.options())
-    work = WorkDir(job.work_dir, fp, job.shard_docs) if job.work_dir else WorkDir.temporary(fp, job.shard_docs)
+    # The packs' content, not only their paths: an edited pack must not resume.
+    packs = sorted((pack.path, pack.sha256) for pack in cleaner.ruleset.packs)
+    fp = fingerprint(job.input, {**job.options(), "packs": packs})
+    if job.work_dir is not None:
+        # Kept when the run fails (an interruption, a full disk): --resume carries on from it.
+        work = WorkDir(job.work_dir, fp, job.shard_docs)
+        report = _run_in(work, job, cleaner, progress, backend)
+        work.remove()
+        return report
+    # A run to stdout cannot be resumed: its temporary folder goes whatever happens.
+    work = WorkDir.temporary(fp, job.shard_docs)
+    try:
+        return _run_in(work, job, cleaner, progress, backend)
+    finally:
+        work.remove()
+
+
+def _run_in(work: WorkDir, job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend) -> Report:
     skip = work.start(job.resume, job.overwrite)
     started = time.perf_counter()
     if not work.complete:
@@ -138,7 +182,6 @@ def _run(job: Job, cleaner: Cleaner, progress: Progress | None, backend: Backend
     check_accounting(report)
     if job.resume and skip:
         report.info["resumed_after_docs"] = skip
-    work.remove()
     return report
 
 
@@ -310,5 +353,6 @@ def _dedup_report(job: Job, deduper: Deduper, report: Report) -> None:
         "largest": largest_clusters(clusters),
     }
     if job.clusters is not None:
+        job.clusters.parent.mkdir(parents=True, exist_ok=True)
         write_clusters_json(clusters, job.clusters.with_suffix(".json"))
         write_clusters_csv(clusters, job.clusters.with_suffix(".csv"))

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from cleaner import cache
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, UsageError
 from cleaner.page import count_words, is_prose, split_lines
 
 UNDETERMINED = "und"
@@ -307,6 +307,43 @@ def _fasttext() -> Callable[[str], list[tuple[str, float]]]:
         return [(str(r["lang"]), float(r["score"])) for r in result]
 
     return run
+
+
+_CODE_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def keep_languages(codes: str, backend: str = "langdetect") -> frozenset[str]:
+    """The language codes of ``--lang`` (comma-separated), checked: each is
+    a lowercase code, as ``--language`` takes, that ``backend`` can return
+    (``und``: undetermined). A code no document can get would silently
+    drop every document.
+
+    >>> sorted(keep_languages("en, de,und"))
+    ['de', 'en', 'und']
+    >>> keep_languages("EN")
+    Traceback (most recent call last):
+    cleaner.errors.UsageError: --lang takes lowercase language codes such as en,de (und: undetermined), got 'EN'
+    """
+    langs = [code.strip() for code in codes.split(",") if code.strip()]
+    if not langs:
+        raise UsageError(f"--lang needs at least one language code such as en,de, got {codes!r}")
+    known = detectable_languages(backend)
+    for code in langs:
+        if not _CODE_RE.match(code):
+            raise UsageError(f"--lang takes lowercase language codes such as en,de (und: undetermined), got {code!r}")
+        if known is not None and code not in known:
+            raise UsageError(
+                f"--lang: {code!r} is not a language the {backend} detector reports; use one of {', '.join(sorted(known))}"
+            )
+    return frozenset(langs)
+
+
+def detectable_languages(backend: str = "langdetect") -> frozenset[str] | None:
+    """The codes :func:`detect_language` can return with ``backend``
+    (``None`` when the backend does not say: fasttext knows 176)."""
+    if backend != "langdetect":
+        return None
+    return frozenset(code.split("-")[0].lower() for code in _profiles().langlist) | {UNDETERMINED}
 
 
 def detect_language(text: str, backend: str = "langdetect") -> tuple[str, float]:

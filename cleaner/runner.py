@@ -17,7 +17,9 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import signal
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -175,6 +177,7 @@ _WORKER_ERROR: BaseException | None = None
 
 def _init_worker(spec: RunSpec) -> None:
     global _WORKER, _WORKER_ERROR
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a worker the pool restarts later (see _sigint_ignored)
     try:
         # The parent process loaded the same packs and checked their examples.
         _WORKER = Processor(spec, Cleaner(spec.config, check_examples=False))
@@ -201,6 +204,22 @@ def _tally(items: list[tuple[str, str]]) -> TemplateTally:
     if _WORKER_ERROR is not None:
         raise _WORKER_ERROR
     return TemplateTally.of(items)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Processes started in the block ignore Ctrl-C from their first
+    instruction (an ignored SIGINT is inherited, and Python keeps it
+    ignored), so a Ctrl-C reaches this process alone: it ends the pool and
+    says ``interrupted`` in one line, with no traceback from each worker."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def default_workers() -> int:
@@ -238,7 +257,8 @@ class WorkerPool:
         if self._pool is None and self.workers > 1:
             self._spec = dataclasses.replace(spec, templates=None)
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self._spec,))
+            with _sigint_ignored():
+                self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self._spec,))
             self._pids = self._worker_pids()
 
     def _worker_pids(self) -> frozenset[int]:

@@ -17,10 +17,11 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaner.errors import InputError
+from cleaner.errors import CleanerError, InputError, UsageError
 from cleaner.io.formats import STDIO, split_compression
 from cleaner.report_html import prefixed
 
@@ -50,6 +51,49 @@ def report_paths(output: str, kind: str, report: str | None = None) -> tuple[Pat
         return None
     stem = output_stem(output, kind)
     return Path(f"{stem}{REPORT_SUFFIX}"), Path(f"{stem}.report.html")
+
+
+def check_run_files(inp: str, out: str, side: Sequence[tuple[str, Path]], overwrite: bool) -> None:
+    """Refuse a run whose files would clash: ``side`` lists every other file
+    it writes, as (option, path). None may be the input or sit inside an
+    input folder (not even with ``overwrite``), no two may be the same file
+    (the output included), and none may exist unless ``overwrite``.
+
+    >>> check_run_files("in.jsonl", "out.jsonl", [("--rejects", Path("in.jsonl"))], True)
+    Traceback (most recent call last):
+    cleaner.errors.UsageError: in.jsonl: --rejects would overwrite or sit inside the input in.jsonl; choose another --rejects path
+    >>> check_run_files("in.jsonl", "out.jsonl", [("--report", Path("out.jsonl"))], True)
+    Traceback (most recent call last):
+    cleaner.errors.UsageError: out.jsonl: -o and --report would write the same file; give them different paths
+    """
+    source = None if inp == STDIO else Path(inp).resolve()
+    taken: dict[Path, str] = {} if out == STDIO else {Path(out).resolve(): "-o"}
+    for option, path in side:
+        p = path.resolve()
+        if source is not None and (p == source or (source.is_dir() and p.is_relative_to(source))):
+            raise UsageError(
+                f"{path}: {option} would overwrite or sit inside the input {inp}; choose another {option} path"
+            )
+        if p in taken:
+            raise UsageError(f"{path}: {taken[p]} and {option} would write the same file; give them different paths")
+        taken[p] = option
+    for _, path in side:
+        if path.exists() and not overwrite:
+            raise UsageError(f"{path}: already exists; remove it or pass --overwrite")
+    for option, path in [*([] if out == STDIO else [("-o", Path(out))]), *side]:
+        check_writable(path, option)
+
+
+def check_writable(path: Path, option: str) -> None:
+    """Fail before the run, not after it, when ``path`` cannot be written:
+    its nearest existing ancestor must be a folder we may write in (the
+    missing folders below it are created when the file is written)."""
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        what = "not a folder" if not folder.is_dir() else "not writable"
+        raise CleanerError(f"cannot write {path}: {folder} is {what}; choose another {option} path")
 
 
 def find_report(run: str) -> Path:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.errors import UsageError
+from cleaner.io.readers import dir_files
 from cleaner.io.writers import atomic_file
 
 MANIFEST = "manifest.json"
@@ -48,10 +49,14 @@ class Shard:
 
 
 def fingerprint(input_path: str, options: dict[str, Any]) -> dict[str, Any]:
-    """What must not change between a run and its resume: the input file
-    (path, size, modification time) and every option that shapes output."""
+    """What must not change between a run and its resume: the input (a
+    file's path, size and modification time; a folder's path and the list
+    of the files read from it, with theirs) and every option that shapes
+    output (the caller includes the rule packs' content hashes)."""
     info: dict[str, Any] = {"input": os.path.abspath(input_path) if input_path != "-" else "-"}
-    if input_path != "-" and os.path.exists(input_path):
+    if input_path != "-" and os.path.isdir(input_path):
+        info["files"] = _folder_listing(Path(input_path))
+    elif input_path != "-" and os.path.exists(input_path):
         st = os.stat(input_path)
         info.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
     blob = json.dumps(options, sort_keys=True, default=str).encode()
@@ -59,10 +64,25 @@ def fingerprint(input_path: str, options: dict[str, Any]) -> dict[str, Any]:
     return info
 
 
+def _folder_listing(root: Path) -> str:
+    """A hash of the files a folder input is read from: their paths, sizes
+    and modification times (a file edited in place changes it)."""
+    h = hashlib.sha256()
+    for p in dir_files(root):
+        try:
+            st = p.stat()
+        except OSError:  # gone since the walk: the reader says so
+            continue
+        h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 class WorkDir:
     """The shards and manifest of one run."""
 
     def __init__(self, path: Path, fp: dict[str, Any], shard_docs: int = SHARD_DOCS) -> None:
+        if shard_docs < 1:  # a shard of 0 documents would make --resume skip nothing and redo every one
+            raise ValueError(f"shard_docs must be at least 1, got {shard_docs}")
         self.path, self.fp, self.shard_docs = path, fp, shard_docs
         self.done: int = 0
         self.complete = False

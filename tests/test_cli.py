@@ -242,6 +242,35 @@ def test_bad_records_are_rejected_with_their_bytes_and_the_rest_goes_on(
             ["clean", "in.jsonl", "-o", "o.jsonl", "--max-removal-share", "0"],
             "--max-removal-share must be above 0 and at most 1, got 0.0",
         ),
+        (["clean", "in.jsonl", "-o", "o.jsonl", "--shard-docs", "0"], "--shard-docs must be at least 1, got 0"),
+        (["clean", "in.jsonl", "-o", "o.jsonl", "--shard-docs", "-5"], "--shard-docs must be at least 1, got -5"),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--template-min-docs", "0"],
+            "--template-min-docs must be at least 1, got 0",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--template-min-share", "2"],
+            "--template-min-share must be between 0 and 1, got 2.0",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--template-min-share", "-0.1"],
+            "--template-min-share must be between 0 and 1, got -0.1",
+        ),
+        (["clean", "in.jsonl", "-o", "o.jsonl", "--workers", "0"], "--workers must be at least 1, got 0"),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--lang", "en,EN"],
+            "--lang takes lowercase language codes such as en,de (und: undetermined), got 'EN'",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--lang", ","],
+            "--lang needs at least one language code such as en,de, got ','",
+        ),
+        (
+            ["clean", "in.jsonl", "-o", "o.jsonl", "--lang", "xx"],
+            "--lang: 'xx' is not a language the langdetect detector reports; use one of af, ar, bg, bn, ca, cs, cy, da, "
+            "de, el, en, es, et, fa, fi, fr, gu, he, hi, hr, hu, id, it, ja, kn, ko, lt, lv, mk, ml, mr, ne, nl, no, pa, "
+            "pl, pt, ro, ru, sk, sl, so, sq, sv, sw, ta, te, th, tl, tr, uk, und, ur, vi, zh",
+        ),
     ],
 )
 def test_usage_errors(
@@ -253,6 +282,47 @@ def test_usage_errors(
     code, out, err = run(argv, capsys)
     assert (code, out, err) == (EXIT_USAGE, "", f"cleaner: error: {message}\n")
     assert Path("exists.jsonl").read_text() == "keep me\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--rejects", "in.jsonl", "--overwrite"],
+            "in.jsonl: --rejects would overwrite or sit inside the input in.jsonl",
+        ),
+        (
+            ["--duplicates", "in.jsonl", "--dedup", "drop", "--overwrite"],
+            "in.jsonl: --duplicates would overwrite or sit inside the input in.jsonl",
+        ),
+        (
+            ["--clusters", "in.csv", "--overwrite"],
+            "in.json: --clusters would overwrite or sit inside the input in.json",
+        ),
+        (
+            ["--report", "in.jsonl", "--overwrite"],
+            "in.jsonl: --report would overwrite or sit inside the input in.jsonl",
+        ),
+        (["--report", "o.jsonl"], "o.jsonl: -o and --report would write the same file"),
+        (["--rejects", "o.jsonl"], "o.jsonl: -o and --rejects would write the same file"),
+        (["--duplicates", "o.jsonl", "--dedup", "drop"], "o.jsonl: -o and --duplicates would write the same file"),
+        (["--rejects", "x.jsonl", "--report", "x.jsonl"], "x.jsonl: --rejects and --report would write the same file"),
+        (["--clusters", "keep.txt"], "keep.json: already exists"),
+    ],
+)
+def test_side_files_never_write_over_the_input_the_output_or_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, extra: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(Path("in.jsonl"), [{"id": "a", "text": ARTICLE}])
+    write_jsonl(Path("in.json"), [{"id": "a", "text": ARTICLE}])
+    Path("keep.json").write_text("keep me\n")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    src = "in.json" if "--clusters" in extra else "in.jsonl"  # --clusters in.csv writes in.json and in.csv
+    code, out, err = run(["clean", src, "-o", "o.jsonl", *extra], capsys)
+    assert (code, out) == (EXIT_USAGE, "")
+    assert err.startswith(f"cleaner: error: {message}") and err.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_unknown_command_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -271,6 +271,28 @@ def test_unwritable_output_is_a_one_line_error(tmp_path: Path, capsys: pytest.Ca
     assert blocker.read_text() == "a file where the output folder should be\n"
 
 
+def test_side_files_in_missing_folders_are_written_and_unwritable_ones_fail_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\nnot json\n")
+    out = tmp_path / "out.jsonl"
+    side = ["--report", str(tmp_path / "r" / "x" / "r.json"), "--clusters", str(tmp_path / "c" / "c.json")]
+    code, err = run(["clean", str(src), "-o", str(out), *side, "--rejects", str(tmp_path / "j" / "bad.jsonl")], capsys)
+    assert code == 0, err
+    for name in ("r/x/r.json", "r/x/r.html", "c/c.json", "c/c.csv", "j/bad.jsonl"):
+        assert (tmp_path / name).is_file(), name
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way\n")
+    out.unlink()
+    code, err = run(["clean", str(src), "-o", str(out), "--report", str(blocker / "r.json")], capsys)
+    assert (code, err) == (
+        EXIT_DATA,
+        f"cleaner: error: cannot write {blocker / 'r.json'}: {blocker} is not a folder; choose another --report path\n",
+    )
+    assert not out.exists() and not (tmp_path / "out.jsonl.work").exists()
+
+
 def test_disk_full_is_a_one_line_error_and_the_run_resumes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

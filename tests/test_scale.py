@@ -128,3 +128,29 @@ def test_a_worker_that_dies_stops_the_run_instead_of_hanging_it() -> None:
         dying = pool._pool.apply_async(os._exit, (9,))
         with pytest.raises(CleanerError, match="a worker process died"):
             pool.result(dying)
+
+
+def test_ctrl_c_with_workers_is_one_line(tmp_path: Path) -> None:
+    # Ctrl-C at a terminal signals the whole process group: the workers must
+    # ignore it, whether they are starting or busy, and leave the parent to
+    # stop the run with one line.
+    src = corpus(tmp_path / "in.jsonl", 4)
+    out = tmp_path / "out.jsonl"
+    manifest = tmp_path / "out.jsonl.work" / "manifest.json"
+    for delay in (0.3, 0.8, 1.5, 2.5):
+        args = [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--shard-docs", "50"]
+        args += ["--workers", "2", "--overwrite"]
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.time() + 300
+        while not manifest.exists() and time.time() < deadline:  # the workers start about now
+            time.sleep(0.02)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=120)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        assert code == 130 or (code == 0 and out.exists()), err
+        if code == 130:
+            assert err == (
+                f"cleaner: error: interrupted; the processed shards are kept in {manifest.parent} "
+                "(run the same command again with --resume)\n"
+            )

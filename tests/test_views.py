@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.cli import main
-from cleaner.errors import EXIT_USAGE
+from cleaner.errors import EXIT_DATA, EXIT_USAGE
 from cleaner.report_html import render_report
 from cleaner.runs import find_report
 
@@ -169,6 +169,32 @@ def test_explain_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert '<div class="row removed" id="L4" data-line="4" data-status="removed" data-rule="ADS001"' in html
     assert "Ad slot labels" in html  # the rule's why
     assert '<mark class="span" data-rule="CRUMB001"' in html and "CRUMB001 removed “HomeNews”" in html
+
+
+def test_html_pages_never_overwrite_their_input_and_create_missing_folders(
+    demo_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(f"{ARTICLE}\n", encoding="utf-8")
+    out, report = demo_run / "out.jsonl", demo_run / "out.report.json"
+    before = {p: p.read_bytes() for p in (page, out, report)}
+    for argv, target in (
+        (["explain", str(page), "--html", str(page)], page),
+        (["report", str(out), "--html", str(out)], out),
+        (["report", str(out), "--html", str(report)], report),
+        (["report", "--compare", str(out), str(out), "--html", str(out)], out),
+    ):
+        code, _, err = run(argv, capsys)
+        assert (code, err) == (
+            EXIT_USAGE,
+            f"cleaner: error: {target}: --html would overwrite the input {target}; choose another --html path\n",
+        )
+    assert {p: p.read_bytes() for p in (page, out, report)} == before
+    deep = tmp_path / "missing" / "dir" / "x.html"
+    assert run(["explain", str(page), "--html", str(deep)], capsys)[0] == 0 and deep.is_file()
+    code, _, err = run(["explain", str(page), "--html", str(page / "x.html")], capsys)  # a file as the folder
+    assert code == EXIT_DATA and err.startswith(f"cleaner: error: cannot write {page / 'x.html'}: ")
+    assert err.count("\n") == 1
 
 
 def test_golden_update_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
