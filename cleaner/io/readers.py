@@ -23,7 +23,7 @@ from typing import IO, Any
 from cleaner.doc import Doc
 from cleaner.errors import CleanerError, InputError, UsageError
 from cleaner.io.decode import decode_text, looks_binary
-from cleaner.io.formats import HTML_SUFFIXES, STDIO, TEXT_SUFFIXES, split_compression
+from cleaner.io.formats import HTML_SUFFIXES, STDIO, TEXT_SUFFIXES, read_once, split_compression, take_held
 from cleaner.io.records import Fields, record_to_doc
 
 #: Rows per Parquet batch read at a time.
@@ -64,20 +64,22 @@ def _require(module: str, extra: str) -> Any:
 @contextmanager
 def open_binary(path: str) -> Iterator[IO[bytes]]:
     """A file (or stdin) as bytes, decompressed by its name (.gz, .zst)."""
-    if path == STDIO:
+    held = take_held(path)  # stdin or a pipe, sniffed: its first bytes come back first
+    if path == STDIO and held is None:
         yield sys.stdin.buffer
         return
     _, compression = split_compression(path)
     try:
+        raw: IO[bytes] = held if held is not None else open(path, "rb")
         if compression == ".gz":
-            fh: IO[bytes] = gzip.open(path, "rb")  # type: ignore[assignment]
+            fh: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
         elif compression == ".zst":
-            fh = io.BufferedReader(_ZstdStream(open(path, "rb")))
+            fh = io.BufferedReader(_ZstdStream(raw))
         else:
-            fh = open(path, "rb")
+            fh = raw
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    with fh:
+    with raw, fh:  # a GzipFile given a stream does not close it
         yield fh
 
 
@@ -266,7 +268,8 @@ def _without_lone_surrogates(value: Any) -> tuple[Any, bool]:
 def _read_parquet(path: str, fields: Fields) -> Iterator[Doc]:
     pq = _require("pyarrow.parquet", "pyarrow")
     try:
-        pf = pq.ParquetFile(path)
+        # Parquet is read from its end: a pipe is read into memory first.
+        pf = pq.ParquetFile(io.BytesIO(_read_bytes(path)) if read_once(path) else path)
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
     row = 0
