@@ -207,6 +207,55 @@ def test_broken_warc_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert acc["written"] == 1 and acc["rejected"] == 1
 
 
+def _warc(n: int, gz: bool) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=gz)
+    for i in range(n):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        page = f"<html><body><article><p>{ARTICLE} Page {i}.</p></article></body></html>".encode()
+        record = writer.create_warc_record(
+            f"https://e.org/{i}", "response", payload=io.BytesIO(page), http_headers=headers
+        )
+        writer.write_record(record)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("crawl.warc.gz", "input ends early: damaged or truncated WARC data after record 2 ("),
+        ("crawl.warc", "input ends early: WARC record cut short ("),
+    ],
+)
+def test_truncated_warc_keeps_the_whole_records_and_rejects_the_tail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, reason: str
+) -> None:
+    # Through gzip.open, warcio stopped at once on a cut .warc.gz (0 documents
+    # in, exit 0); a cut plain .warc lost its last record without a reject.
+    src = tmp_path / name
+    src.write_bytes(_warc(3, gz=name.endswith(".gz"))[:-150])
+    out = tmp_path / "out.jsonl"
+    code, err = run(["clean", str(src), "-o", str(out), "--report", str(tmp_path / "r.json")], capsys)
+    assert code == 0, err
+    assert [r["url"] for r in read(out)] == ["https://e.org/0", "https://e.org/1"]
+    acc = accounted(tmp_path / "r.json")
+    assert acc["written"] == 2 and acc["rejected"] == 1
+    [reject] = read(tmp_path / "out.rejects.jsonl")
+    assert reject["where"] == f"{src}:record 3" and reject["reason"].startswith(reason)
+
+
+def test_whole_warc_gives_no_reject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for gz in (True, False):
+        src = tmp_path / f"crawl{gz}.warc{'.gz' if gz else ''}"
+        src.write_bytes(_warc(3, gz=gz))
+        out = tmp_path / f"out{gz}.jsonl"
+        code, err = run(["clean", str(src), "-o", str(out)], capsys)
+        assert code == 0 and "3 documents in, 3 written, 0 dropped, 0 rejected" in err, err
+
+
 # --- size ----------------------------------------------------------------------
 
 

@@ -62,8 +62,9 @@ def _require(module: str, extra: str) -> Any:
 
 
 @contextmanager
-def open_binary(path: str) -> Iterator[IO[bytes]]:
-    """A file (or stdin) as bytes, decompressed by its name (.gz, .zst)."""
+def open_binary(path: str, gunzip: bool = True) -> Iterator[IO[bytes]]:
+    """A file (or stdin) as bytes, decompressed by its name (.gz, .zst;
+    .gz only if ``gunzip``)."""
     held = take_held(path)  # stdin or a pipe, sniffed: its first bytes come back first
     if path == STDIO and held is None:
         yield sys.stdin.buffer
@@ -71,7 +72,7 @@ def open_binary(path: str) -> Iterator[IO[bytes]]:
     _, compression = split_compression(path)
     try:
         raw: IO[bytes] = held if held is not None else open(path, "rb")
-        if compression == ".gz":
+        if compression == ".gz" and gunzip:
             fh: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
         elif compression == ".zst":
             fh = io.BufferedReader(_ZstdStream(raw))
@@ -290,24 +291,67 @@ def _read_parquet(path: str, fields: Fields) -> Iterator[Doc]:
 
 
 def _read_warc(path: str, fields: Fields) -> Iterator[Doc]:
+    """The records of a WARC file. A ``.warc.gz`` goes to warcio as it is
+    (one gzip member per record): through ``gzip`` the first damaged byte
+    would end the stream and lose every record. A record cut short and
+    bytes after the last whole record come out as rejects."""
     archive = _require("warcio.archiveiterator", "warcio")
-    with open_binary(path) as fh:
+    with open_binary(path, gunzip=False) as raw:
+        fh = _Counted(raw)
+        iterator = archive.ArchiveIterator(fh)
         n = 0
-        records = iter(archive.ArchiveIterator(fh))
+        records = iter(iterator)
         while True:
             try:
                 record = next(records)
                 n += 1
-                doc = _warc_doc(record, f"{path}:record {n}")
+                where = f"{path}:record {n}"
+                doc = _warc_doc(record, where)
+                missing = _unread_bytes(record)
             except StopIteration:
-                return
+                break
             except Exception as exc:  # warcio raises plain exceptions on broken archives
                 yield rejected(
                     f"{path}:record {n + 1}", f"broken WARC record, the rest of the file is unreadable ({exc})"
                 )
                 return
+            if missing:
+                size = record.length or 0
+                yield rejected(
+                    where, f"input ends early: WARC record cut short ({missing} of its {size} bytes missing)"
+                )
+                return
             if doc is not None:
                 yield doc
+        tail = fh.count + len(fh.read()) - iterator.offset
+        if tail > 0:
+            yield rejected(
+                f"{path}:record {n + 1}",
+                f"input ends early: damaged or truncated WARC data after record {n} ({tail} bytes unreadable)",
+                size=tail,
+            )
+
+
+class _Counted:
+    """A stream that counts the bytes read from it (warcio's record offsets
+    are relative to where it started)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh, self.count = fh, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._fh.read(size)
+        self.count += len(data)
+        return data
+
+
+def _unread_bytes(record: Any) -> int:
+    """Bytes of the record's block that the file did not have (0 for a
+    whole record), after reading what is left of it."""
+    stream = record.raw_stream
+    while stream.read(1 << 16):
+        pass
+    return int(getattr(stream, "limit", 0) or 0)
 
 
 def _warc_doc(record: Any, where: str) -> Doc | None:
