@@ -412,3 +412,33 @@ def test_durable_atomic_file_syncs_before_the_rename(tmp_path: Path, monkeypatch
         fh.write(b"half")
         raise RuntimeError("killed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shard.pkl"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_output_files_get_the_permissions_open_would_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], umask: int
+) -> None:
+    # atomic_file used mkstemp, which makes files 0600 whatever the umask.
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\nnot json\n", encoding="utf-8")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "one.txt").write_text(ARTICLE, encoding="utf-8")
+    old = os.umask(umask)
+    try:
+        assert run(["clean", str(src), "-o", str(tmp_path / "out.jsonl")], capsys)[0] == 0
+        assert run(["clean", str(pages), "-o", str(tmp_path / "folder")], capsys)[0] == 0
+    finally:
+        os.umask(old)
+    written = [tmp_path / "out.jsonl", tmp_path / "out.rejects.jsonl", tmp_path / "out.report.json"]
+    written += [tmp_path / "folder" / "one.txt"]
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: oct(0o666 & ~umask) for p in written}
+
+
+def test_atomic_file_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "x.txt"
+    target.write_text("old")
+    target.chmod(0o640)
+    with atomic_file(target) as fh:
+        fh.write("new")
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o640

@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ def atomic_file(path: Path, mode: str = "w", durable: bool = False) -> Iterator[
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _open_mode(path))  # mkstemp's 0600 would make every output private
         if "b" in mode:
             fh_ctx = os.fdopen(fd, mode)
         else:
@@ -46,6 +48,30 @@ def atomic_file(path: Path, mode: str = "w", durable: bool = False) -> Iterator[
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _open_mode(path: Path) -> int:
+    """The permissions ``open(path, "w")`` would give: those of the file it
+    replaces, or 0666 less the umask for a new one."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows
+    (setting it to read it is not thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class JsonlWriter:
