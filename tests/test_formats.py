@@ -240,6 +240,64 @@ def test_mixed_up_format_is_a_one_line_error(tmp_path: Path, capsys: pytest.Capt
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "argv", "message"),
+    [
+        (
+            "in.jsonl",
+            gzip.compress(b'{"id": "a", "text": "x"}\n'),
+            [],
+            "this is gzip-compressed data but its name does not end in .gz; rename it in.jsonl.gz",
+        ),
+        (
+            "in.jsonl.gz",
+            b'{"id": "a", "text": "x"}\n',
+            [],
+            "its name ends in .gz but it is not gzip-compressed (it looks like JSONL); rename it in.jsonl",
+        ),
+        (
+            "in.jsonl",
+            b'{"id": "a", "text": "x"}\n',
+            ["--input-format", "warc"],
+            "not a WARC file (it looks like JSONL; use --input-format jsonl)",
+        ),
+        (
+            "in.warc",
+            b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n",
+            ["--input-format", "parquet"],
+            "not a readable Parquet file (it looks like a WARC file; use --input-format warc)",
+        ),
+        (
+            "in.jsonl",
+            b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n",
+            [],
+            "not JSONL (it looks like a WARC file; use --input-format warc)",
+        ),
+    ],
+)
+def test_a_file_that_is_not_what_its_name_says_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes, argv: list[str], message: str
+) -> None:
+    # These gave 190 garbage rejects, 1 reject, or pages of warcio warnings
+    # and 3 fake documents, all with exit 0.
+    src = tmp_path / name
+    src.write_bytes(data)
+    code, out, err = clean(["clean", str(src), "-o", str(tmp_path / "o.jsonl"), *argv], capsys)
+    assert (code, out, err) == (EXIT_DATA, "", f"cleaner: error: {src}: {message}\n")
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_compressed_stdin_is_refused_with_the_fix(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(b'{"id": 1}\n'))))
+    code, _, err = clean(["clean", "-", "-o", "-", "--input-format", "jsonl"], capsys)
+    assert (code, err) == (
+        EXIT_DATA,
+        "cleaner: error: stdin: this is gzip-compressed data; decompress it first (zcat)\n",
+    )
+
+
 def test_jsonl_output_escapes_unicode_line_separators(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # U+0085, U+2028 and U+2029 are legal raw inside JSON strings, but
     # str.splitlines() and JavaScript break lines on them: written raw they

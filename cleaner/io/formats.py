@@ -147,15 +147,6 @@ def _decompressed_head(head: bytes) -> bytes:
     return head
 
 
-def sniff(path: str | Path) -> str:
-    """Guess a file's format from its first bytes (compressed or not)."""
-    try:
-        head = _decompressed_head(head_bytes(str(path)))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return sniff_bytes(head)
-
-
 def sniff_bytes(head: bytes) -> str:
     """The format the (decompressed) first bytes of an input look like.
 
@@ -175,20 +166,66 @@ def sniff_bytes(head: bytes) -> str:
 
 
 def input_format(path: str, override: str | None = None) -> str:
-    """``dir`` or one of :data:`INPUT_FORMATS` for an input path. ``-`` is
-    JSONL unless ``override`` says otherwise."""
-    if override:
-        if override not in INPUT_FORMATS:
-            raise UsageError(f"unknown input format {override!r} (use {', '.join(INPUT_FORMATS)})")
-        return override
-    if path == STDIO:
+    """``dir`` or one of :data:`INPUT_FORMATS` for an input path: from
+    ``override``, else the name, else the first bytes. ``-`` is JSONL
+    unless ``override`` says otherwise. A file whose bytes contradict its
+    name or ``override`` (gzip data named ``.jsonl``, JSONL read as WARC)
+    is an :class:`InputError` saying what it looks like."""
+    if override and override not in INPUT_FORMATS:
+        raise UsageError(f"unknown input format {override!r} (use {', '.join(INPUT_FORMATS)})")
+    if path != STDIO:
+        p = Path(path)
+        if p.is_dir():
+            return override or "dir"
+        if not p.exists():
+            if override:
+                return override
+            raise UsageError(f"{path}: no such file or folder")
+    elif not override:
         return "jsonl"
-    p = Path(path)
-    if p.is_dir():
-        return "dir"
-    if not p.exists():
-        raise UsageError(f"{path}: no such file or folder")
-    return input_format_of_name(p.name) or sniff(path)
+    try:
+        head = _content_head(path, head_bytes(path))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    looks = sniff_bytes(head)
+    fmt = override or (None if path == STDIO else input_format_of_name(Path(path).name)) or looks
+    # WARC and Parquet need their structure; text read as WARC is nonsense. A WARC
+    # or Parquet file named .jsonl/.txt is refused too, unless --input-format says so.
+    structured = ("warc", "parquet")
+    if head.strip() and fmt != looks and (fmt in structured or (not override and looks in structured)):
+        what = f"it looks like {_DESCRIBED[looks]}; use --input-format {looks}"
+        if fmt == "parquet":
+            raise InputError(f"{path}: not a readable Parquet file ({what})")
+        raise InputError(f"{path}: not {_DESCRIBED[fmt]} ({what})")
+    return fmt
+
+
+_DESCRIBED = {"jsonl": "JSONL", "warc": "a WARC file", "parquet": "Parquet", "html": "HTML", "text": "plain text"}
+_COMPRESSION_OF_MAGIC = {_GZIP_MAGIC: ".gz", _ZSTD_MAGIC: ".zst"}
+
+
+def _content_head(path: str, head: bytes) -> bytes:
+    """The decompressed start of an input, once its bytes are known to be
+    compressed as its name says (``.gz``, ``.zst``, or neither)."""
+    _, named = split_compression("" if path == STDIO else path)
+    actual = next((c for magic, c in _COMPRESSION_OF_MAGIC.items() if head.startswith(magic)), "")
+    if not head or named == actual:
+        return _decompressed_head(head)
+    kind = {".gz": "gzip", ".zst": "zstd"}
+    where = "stdin" if path == STDIO else path
+    if actual and read_once(path):
+        fix = f"decompress it first ({'zcat' if actual == '.gz' else 'zstd -dc'})"
+        raise InputError(f"{where}: this is {kind[actual]}-compressed data; {fix}")
+    if actual:
+        raise InputError(
+            f"{where}: this is {kind[actual]}-compressed data but its name does not end in {actual}; "
+            f"rename it {Path(path).name if not named else split_compression(Path(path).name)[0]}{actual}"
+        )
+    looks = _DESCRIBED[sniff_bytes(head)]
+    raise InputError(
+        f"{where}: its name ends in {named} but it is not {kind[named]}-compressed (it looks like {looks}); "
+        f"rename it {split_compression(Path(path).name)[0]}"
+    )
 
 
 def output_kind(path: str) -> str:
