@@ -306,6 +306,22 @@ def test_explain_plain_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert "\033[31m" in out
 
 
+def test_explain_and_clean_of_stdin_sniff_a_plain_text_page(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `cat page.txt | cleaner explain -` failed with "got jsonl": stdin was
+    # taken for JSONL without a look at its bytes.
+    seed = ROOT / "seeds" / "004_fc0c689d801d240d.txt"
+    page = seed.read_text(encoding="utf-8")
+    code, out, err = run(["explain", "-", "--color", "never"], capsys, stdin=page, monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert out == run(["explain", str(seed), "--color", "never"], capsys)[1]
+    code, out, err = run(
+        ["clean", "-", "-o", "-"], capsys, stdin=f"ADVERTISEMENT\n{ARTICLE}\n", monkeypatch=monkeypatch
+    )
+    assert code == 0 and json.loads(out)["text"] == ARTICLE, err
+
+
 def test_rules_list_and_check(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["rules", "list"], capsys)
     assert code == 0

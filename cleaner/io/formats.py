@@ -167,8 +167,8 @@ def sniff_bytes(head: bytes) -> str:
 
 def input_format(path: str, override: str | None = None) -> str:
     """``dir`` or one of :data:`INPUT_FORMATS` for an input path: from
-    ``override``, else the name, else the first bytes. ``-`` is JSONL
-    unless ``override`` says otherwise. A file whose bytes contradict its
+    ``override``, else the name, else the first bytes (stdin, ``-``, has
+    no name: JSONL when it starts with ``{``, else text, HTML...). A file whose bytes contradict its
     name or ``override`` (gzip data named ``.jsonl``, JSONL read as WARC)
     is an :class:`InputError` saying what it looks like."""
     if override and override not in INPUT_FORMATS:
@@ -181,8 +181,6 @@ def input_format(path: str, override: str | None = None) -> str:
             if override:
                 return override
             raise UsageError(f"{path}: no such file or folder")
-    elif not override:
-        return "jsonl"
     try:
         head = _content_head(path, head_bytes(path))
     except OSError as exc:
