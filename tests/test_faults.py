@@ -160,6 +160,31 @@ def test_empty_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert (tmp_path / "out.jsonl").read_bytes() == b""
 
 
+def test_empty_folder_is_an_empty_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # It exited 3 ("no .txt or .html files in this folder").
+    (tmp_path / "in").mkdir()
+    for out in ("out.jsonl", "outdir"):
+        code, err = run(["clean", str(tmp_path / "in"), "-o", str(tmp_path / out)], capsys)
+        assert code == 0 and "0 documents in" in err, err
+    assert (tmp_path / "out.jsonl").read_bytes() == b""
+
+
+def test_dangling_symlink_in_a_folder_is_a_reject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # It was skipped without being counted or rejected.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE)
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    code, err = run(
+        ["clean", str(folder), "-o", str(tmp_path / "out.jsonl"), "--report", str(tmp_path / "r.json")], capsys
+    )
+    assert code == 0, err
+    [reject] = read(tmp_path / "out.rejects.jsonl")
+    assert reject["where"] == str(folder / "gone.txt")
+    assert reject["reason"] == f"dangling symbolic link (to {tmp_path / 'nowhere.txt'})"
+    assert accounted(tmp_path / "r.json") == {"in": 2, "written": 1, "dropped": 0, "rejected": 1}
+
+
 @pytest.mark.parametrize("kind", ["gz", "zst"])
 def test_truncated_compressed_input_keeps_the_readable_part(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str

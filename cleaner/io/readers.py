@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import sys
 import zlib
@@ -160,7 +161,12 @@ def _read_html_doc(path: str, fields: Fields) -> Iterator[Doc]:
 def dir_files(root: Path) -> list[Path]:
     """The files of a folder input that are read, in the order they are."""
     suffixes = TEXT_SUFFIXES + HTML_SUFFIXES
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    # A dangling link is listed too: the reader rejects it, so it is counted.
+    return sorted(p for p in root.rglob("*") if (p.is_file() or _dangling(p)) and p.suffix.lower() in suffixes)
+
+
+def _dangling(p: Path) -> bool:
+    return p.is_symlink() and not p.exists()
 
 
 def input_size(path: str, fmt: str) -> int | None:
@@ -169,7 +175,7 @@ def input_size(path: str, fmt: str) -> int | None:
     and WARC files, where not every byte belongs to a document)."""
     try:
         if fmt == "dir":
-            return sum(p.stat().st_size for p in dir_files(Path(path)))
+            return sum(p.stat().st_size for p in dir_files(Path(path)) if not _dangling(p))
         if path != STDIO and fmt in ("jsonl", "text", "html") and not split_compression(path)[1]:
             return Path(path).stat().st_size
     except OSError:
@@ -179,15 +185,13 @@ def input_size(path: str, fmt: str) -> int | None:
 
 def _read_dir(path: str, fields: Fields) -> Iterator[Doc]:
     root = Path(path)
-    files = dir_files(root)
-    if not files:
-        raise InputError(f"{root}: no .txt or .html files in this folder")
-    for p in files:
+    for p in dir_files(root):  # an empty folder is an empty corpus
         rel = p.relative_to(root).as_posix()
         try:
             data = p.read_bytes()
         except OSError as exc:
-            yield rejected(str(p), f"cannot read ({exc.strerror or exc})")
+            why = f"dangling symbolic link (to {os.readlink(p)})" if _dangling(p) else None
+            yield rejected(str(p), why or f"cannot read ({exc.strerror or exc})")
             continue
         yield _file_doc(rel, data, str(p), html=p.suffix.lower() in HTML_SUFFIXES)
 
