@@ -467,3 +467,16 @@ def test_atomic_file_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> N
     with atomic_file(target) as fh:
         fh.write("new")
     assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o640
+
+
+def test_folder_output_shortens_long_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A long URL as the id ended the run with "File name too long" after all
+    # the cleaning: safe_relpath never shortened a name part.
+    src = tmp_path / "in.jsonl"
+    urls = [f"https://e.org/{'story-' * 80}{n}" for n in range(2)]
+    src.write_text("".join(json.dumps({"url": u, "text": ARTICLE}) + "\n" for u in urls), encoding="utf-8")
+    code, err = run(["clean", str(src), "-o", str(tmp_path / "out"), "--id-field", "url"], capsys)
+    assert code == 0, err
+    names = sorted(p.name for p in (tmp_path / "out" / "https%3A" / "e.org").iterdir())
+    assert len(names) == 2 and all(len(n.encode()) <= 255 and n.endswith(".txt") for n in names)
+    assert names[0] != names[1] and names[0].startswith("story-story-")
