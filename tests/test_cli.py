@@ -7,9 +7,11 @@ import base64
 import gzip
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -374,6 +376,22 @@ def test_explain_plain_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert "\033[31m" in out
 
 
+def test_explain_and_clean_of_stdin_sniff_a_plain_text_page(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `cat page.txt | cleaner explain -` failed with "got jsonl": stdin was
+    # taken for JSONL without a look at its bytes.
+    seed = ROOT / "seeds" / "004_fc0c689d801d240d.txt"
+    page = seed.read_text(encoding="utf-8")
+    code, out, err = run(["explain", "-", "--color", "never"], capsys, stdin=page, monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert out == run(["explain", str(seed), "--color", "never"], capsys)[1]
+    code, out, err = run(
+        ["clean", "-", "-o", "-"], capsys, stdin=f"ADVERTISEMENT\n{ARTICLE}\n", monkeypatch=monkeypatch
+    )
+    assert code == 0 and json.loads(out)["text"] == ARTICLE, err
+
+
 def test_rules_list_and_check(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["rules", "list"], capsys)
     assert code == 0
@@ -475,6 +493,31 @@ def test_a_pipe_given_as_a_path_loses_no_document(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert [r["id"] for r in read_jsonl(out)] == [0, 1, 2]
     assert "3 documents in, 3 written" in proc.stderr
+
+
+def _many_records(n: int = 40) -> str:
+    # More bytes than the format sniffer reads, so the sniffed start matters.
+    return "".join(json.dumps({"id": f"d{i}", "text": ARTICLE, "pad": "x" * 3000}) + "\n" for i in range(n))
+
+
+@pytest.mark.parametrize("kind", ["stdin", "fifo"])
+def test_a_pipe_whose_format_is_sniffed_loses_no_bytes(tmp_path: Path, kind: str) -> None:
+    # Sniffing the format reads the first bytes of the pipe; the reader must
+    # still get them (it used to lose the first records, and hang on a FIFO).
+    records, out = _many_records(), tmp_path / "out.jsonl"
+    src = "/dev/stdin"
+    if kind == "fifo":
+        src = str(tmp_path / "fifo")
+        os.mkfifo(src)
+        writer = threading.Thread(target=lambda: Path(src).write_text(records, encoding="utf-8"), daemon=True)
+        writer.start()
+    cmd = [sys.executable, "-m", "cleaner", "clean", src, "-o", str(out)]
+    proc = subprocess.run(
+        cmd, input=records if kind == "stdin" else None, capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in read_jsonl(out)] == [f"d{i}" for i in range(40)]
+    assert "40 documents in, 40 written" in proc.stderr
 
 
 def test_progress_reads_the_whole_input_when_some_bytes_hold_no_document(

@@ -160,6 +160,31 @@ def test_empty_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert (tmp_path / "out.jsonl").read_bytes() == b""
 
 
+def test_empty_folder_is_an_empty_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # It exited 3 ("no .txt or .html files in this folder").
+    (tmp_path / "in").mkdir()
+    for out in ("out.jsonl", "outdir"):
+        code, err = run(["clean", str(tmp_path / "in"), "-o", str(tmp_path / out)], capsys)
+        assert code == 0 and "0 documents in" in err, err
+    assert (tmp_path / "out.jsonl").read_bytes() == b""
+
+
+def test_dangling_symlink_in_a_folder_is_a_reject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # It was skipped without being counted or rejected.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE)
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    code, err = run(
+        ["clean", str(folder), "-o", str(tmp_path / "out.jsonl"), "--report", str(tmp_path / "r.json")], capsys
+    )
+    assert code == 0, err
+    [reject] = read(tmp_path / "out.rejects.jsonl")
+    assert reject["where"] == str(folder / "gone.txt")
+    assert reject["reason"] == f"dangling symbolic link (to {tmp_path / 'nowhere.txt'})"
+    assert accounted(tmp_path / "r.json") == {"in": 2, "written": 1, "dropped": 0, "rejected": 1}
+
+
 @pytest.mark.parametrize("kind", ["gz", "zst"])
 def test_truncated_compressed_input_keeps_the_readable_part(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
@@ -205,6 +230,55 @@ def test_broken_warc_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert len(read(tmp_path / "out.jsonl")) == 1
     acc = accounted(tmp_path / "r.json")
     assert acc["written"] == 1 and acc["rejected"] == 1
+
+
+def _warc(n: int, gz: bool) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=gz)
+    for i in range(n):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        page = f"<html><body><article><p>{ARTICLE} Page {i}.</p></article></body></html>".encode()
+        record = writer.create_warc_record(
+            f"https://e.org/{i}", "response", payload=io.BytesIO(page), http_headers=headers
+        )
+        writer.write_record(record)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("crawl.warc.gz", "input ends early: damaged or truncated WARC data after record 2 ("),
+        ("crawl.warc", "input ends early: WARC record cut short ("),
+    ],
+)
+def test_truncated_warc_keeps_the_whole_records_and_rejects_the_tail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, reason: str
+) -> None:
+    # Through gzip.open, warcio stopped at once on a cut .warc.gz (0 documents
+    # in, exit 0); a cut plain .warc lost its last record without a reject.
+    src = tmp_path / name
+    src.write_bytes(_warc(3, gz=name.endswith(".gz"))[:-150])
+    out = tmp_path / "out.jsonl"
+    code, err = run(["clean", str(src), "-o", str(out), "--report", str(tmp_path / "r.json")], capsys)
+    assert code == 0, err
+    assert [r["url"] for r in read(out)] == ["https://e.org/0", "https://e.org/1"]
+    acc = accounted(tmp_path / "r.json")
+    assert acc["written"] == 2 and acc["rejected"] == 1
+    [reject] = read(tmp_path / "out.rejects.jsonl")
+    assert reject["where"] == f"{src}:record 3" and reject["reason"].startswith(reason)
+
+
+def test_whole_warc_gives_no_reject(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for gz in (True, False):
+        src = tmp_path / f"crawl{gz}.warc{'.gz' if gz else ''}"
+        src.write_bytes(_warc(3, gz=gz))
+        out = tmp_path / f"out{gz}.jsonl"
+        code, err = run(["clean", str(src), "-o", str(out)], capsys)
+        assert code == 0 and "3 documents in, 3 written, 0 dropped, 0 rejected" in err, err
 
 
 # --- size ----------------------------------------------------------------------
@@ -405,3 +479,46 @@ def test_deeply_nested_html_keeps_its_text_and_an_unreadable_page_says_why(
     out = {r["id"]: r for r in map(json.loads, (tmp_path / "out.jsonl").read_text().splitlines())}
     assert out["300"]["text"] == sentence
     assert (out["5000"]["text"], out["5000"]["reason"]) == ("", "no text found in the HTML")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_output_files_get_the_permissions_open_would_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], umask: int
+) -> None:
+    # atomic_file used mkstemp, which makes files 0600 whatever the umask.
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\nnot json\n", encoding="utf-8")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "one.txt").write_text(ARTICLE, encoding="utf-8")
+    old = os.umask(umask)
+    try:
+        assert run(["clean", str(src), "-o", str(tmp_path / "out.jsonl")], capsys)[0] == 0
+        assert run(["clean", str(pages), "-o", str(tmp_path / "folder")], capsys)[0] == 0
+    finally:
+        os.umask(old)
+    written = [tmp_path / "out.jsonl", tmp_path / "out.rejects.jsonl", tmp_path / "out.report.json"]
+    written += [tmp_path / "folder" / "one.txt"]
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: oct(0o666 & ~umask) for p in written}
+
+
+def test_atomic_file_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "x.txt"
+    target.write_text("old")
+    target.chmod(0o640)
+    with atomic_file(target) as fh:
+        fh.write("new")
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o640
+
+
+def test_folder_output_shortens_long_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A long URL as the id ended the run with "File name too long" after all
+    # the cleaning: safe_relpath never shortened a name part.
+    src = tmp_path / "in.jsonl"
+    urls = [f"https://e.org/{'story-' * 80}{n}" for n in range(2)]
+    src.write_text("".join(json.dumps({"url": u, "text": ARTICLE}) + "\n" for u in urls), encoding="utf-8")
+    code, err = run(["clean", str(src), "-o", str(tmp_path / "out"), "--id-field", "url"], capsys)
+    assert code == 0, err
+    names = sorted(p.name for p in (tmp_path / "out" / "https%3A" / "e.org").iterdir())
+    assert len(names) == 2 and all(len(n.encode()) <= 255 and n.endswith(".txt") for n in names)
+    assert names[0] != names[1] and names[0].startswith("story-story-")

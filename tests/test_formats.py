@@ -139,6 +139,46 @@ def test_parquet_in_and_out_passes_columns_through(tmp_path: Path, capsys: pytes
     assert [r["text"] for r in records(tmp_path / "as.jsonl")] == [r["text"] for r in out]
 
 
+def test_parquet_output_keeps_every_field_of_every_record(tmp_path: Path) -> None:
+    # The schema used to come from the first row of the first 1,024-row batch:
+    # a field missing there was dropped, a cleaner field first seen in a
+    # later batch raised ArrowInvalid, and an int/str field raised too.
+    import pyarrow.parquet as pq
+
+    from cleaner.io import Fields, open_writer
+
+    rows = [{"id": f"d{i}", "text": "t", "lines_removed": 0, "words_removed": 0} for i in range(1100)]
+    for i, row in enumerate(rows):
+        if i:
+            row["src"] = f"s{i}"  # not in the first row
+        if i >= 1030:
+            row["flags"] = ["removal_budget"]  # first seen in the second batch
+        row["n"] = i if i % 2 else str(i)  # int here, str there
+        if i == 1050:
+            row["late"] = {"k": 1.5}  # one record only, in the second batch
+    with open_writer(str(tmp_path / "o.parquet"), "parquet", Fields()) as writer:
+        for row in rows:
+            writer.write(row)
+    got = pq.read_table(tmp_path / "o.parquet").to_pylist()
+    assert [r["id"] for r in got] == [f"d{i}" for i in range(1100)]
+    assert got[0]["src"] is None and got[5]["src"] == "s5"
+    assert got[0]["flags"] is None and got[1099]["flags"] == ["removal_budget"]
+    assert [r["n"] for r in got[:3]] == ["0", "1", "2"]  # no common type: written as strings
+    assert got[1050]["late"] == {"k": 1.5} and got[1049]["late"] is None
+
+
+def test_parquet_output_of_mixed_types_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.jsonl"
+    recs = [{"id": "a", "text": ARTICLE, "n": 1}, {"id": "b", "text": ARTICLE, "n": "x", "extra": [1]}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    code, _, err = clean(["clean", str(src), "-o", str(tmp_path / "o.parquet"), "--dedup", "off"], capsys)
+    assert code == 0, err
+    import pyarrow.parquet as pq
+
+    got = pq.read_table(tmp_path / "o.parquet").to_pylist()
+    assert [(r["n"], r["extra"]) for r in got] == [("1", None), ("x", [1])]
+
+
 @needs_bench
 def test_warc_html_responses_and_skipped_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from warcio.statusandheaders import StatusAndHeaders
@@ -197,6 +237,64 @@ def test_mixed_up_format_is_a_one_line_error(tmp_path: Path, capsys: pytest.Capt
     assert (code, err) == (
         EXIT_USAGE,
         f"cleaner: error: {tmp_path / 'o.csv'}: output must be a folder, a .jsonl(.gz/.zst) or .parquet file, or - (stdout)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "argv", "message"),
+    [
+        (
+            "in.jsonl",
+            gzip.compress(b'{"id": "a", "text": "x"}\n'),
+            [],
+            "this is gzip-compressed data but its name does not end in .gz; rename it in.jsonl.gz",
+        ),
+        (
+            "in.jsonl.gz",
+            b'{"id": "a", "text": "x"}\n',
+            [],
+            "its name ends in .gz but it is not gzip-compressed (it looks like JSONL); rename it in.jsonl",
+        ),
+        (
+            "in.jsonl",
+            b'{"id": "a", "text": "x"}\n',
+            ["--input-format", "warc"],
+            "not a WARC file (it looks like JSONL; use --input-format jsonl)",
+        ),
+        (
+            "in.warc",
+            b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n",
+            ["--input-format", "parquet"],
+            "not a readable Parquet file (it looks like a WARC file; use --input-format warc)",
+        ),
+        (
+            "in.jsonl",
+            b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n",
+            [],
+            "not JSONL (it looks like a WARC file; use --input-format warc)",
+        ),
+    ],
+)
+def test_a_file_that_is_not_what_its_name_says_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes, argv: list[str], message: str
+) -> None:
+    # These gave 190 garbage rejects, 1 reject, or pages of warcio warnings
+    # and 3 fake documents, all with exit 0.
+    src = tmp_path / name
+    src.write_bytes(data)
+    code, out, err = clean(["clean", str(src), "-o", str(tmp_path / "o.jsonl"), *argv], capsys)
+    assert (code, out, err) == (EXIT_DATA, "", f"cleaner: error: {src}: {message}\n")
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_compressed_stdin_is_refused_with_the_fix(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(b'{"id": 1}\n'))))
+    code, _, err = clean(["clean", "-", "-o", "-", "--input-format", "jsonl"], capsys)
+    assert (code, err) == (
+        EXIT_DATA,
+        "cleaner: error: stdin: this is gzip-compressed data; decompress it first (zcat)\n",
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import sys
 import zlib
@@ -23,7 +24,7 @@ from typing import IO, Any
 from cleaner.doc import Doc
 from cleaner.errors import CleanerError, InputError, UsageError
 from cleaner.io.decode import decode_text, looks_binary
-from cleaner.io.formats import HTML_SUFFIXES, STDIO, TEXT_SUFFIXES, split_compression
+from cleaner.io.formats import HTML_SUFFIXES, STDIO, TEXT_SUFFIXES, read_once, split_compression, take_held
 from cleaner.io.records import Fields, record_to_doc
 
 #: Rows per Parquet batch read at a time.
@@ -62,22 +63,25 @@ def _require(module: str, extra: str) -> Any:
 
 
 @contextmanager
-def open_binary(path: str) -> Iterator[IO[bytes]]:
-    """A file (or stdin) as bytes, decompressed by its name (.gz, .zst)."""
-    if path == STDIO:
+def open_binary(path: str, gunzip: bool = True) -> Iterator[IO[bytes]]:
+    """A file (or stdin) as bytes, decompressed by its name (.gz, .zst;
+    .gz only if ``gunzip``)."""
+    held = take_held(path)  # stdin or a pipe, sniffed: its first bytes come back first
+    if path == STDIO and held is None:
         yield sys.stdin.buffer
         return
     _, compression = split_compression(path)
     try:
-        if compression == ".gz":
-            fh: IO[bytes] = gzip.open(path, "rb")  # type: ignore[assignment]
+        raw: IO[bytes] = held if held is not None else open(path, "rb")
+        if compression == ".gz" and gunzip:
+            fh: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
         elif compression == ".zst":
-            fh = io.BufferedReader(_ZstdStream(open(path, "rb")))
+            fh = io.BufferedReader(_ZstdStream(raw))
         else:
-            fh = open(path, "rb")
+            fh = raw
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    with fh:
+    with raw, fh:  # a GzipFile given a stream does not close it
         yield fh
 
 
@@ -157,7 +161,12 @@ def _read_html_doc(path: str, fields: Fields) -> Iterator[Doc]:
 def dir_files(root: Path) -> list[Path]:
     """The files of a folder input that are read, in the order they are."""
     suffixes = TEXT_SUFFIXES + HTML_SUFFIXES
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    # A dangling link is listed too: the reader rejects it, so it is counted.
+    return sorted(p for p in root.rglob("*") if (p.is_file() or _dangling(p)) and p.suffix.lower() in suffixes)
+
+
+def _dangling(p: Path) -> bool:
+    return p.is_symlink() and not p.exists()
 
 
 def input_size(path: str, fmt: str) -> int | None:
@@ -166,7 +175,7 @@ def input_size(path: str, fmt: str) -> int | None:
     and WARC files, where not every byte belongs to a document)."""
     try:
         if fmt == "dir":
-            return sum(p.stat().st_size for p in dir_files(Path(path)))
+            return sum(p.stat().st_size for p in dir_files(Path(path)) if not _dangling(p))
         if path != STDIO and fmt in ("jsonl", "text", "html") and not split_compression(path)[1]:
             return Path(path).stat().st_size
     except OSError:
@@ -176,15 +185,13 @@ def input_size(path: str, fmt: str) -> int | None:
 
 def _read_dir(path: str, fields: Fields) -> Iterator[Doc]:
     root = Path(path)
-    files = dir_files(root)
-    if not files:
-        raise InputError(f"{root}: no .txt or .html files in this folder")
-    for p in files:
+    for p in dir_files(root):  # an empty folder is an empty corpus
         rel = p.relative_to(root).as_posix()
         try:
             data = p.read_bytes()
         except OSError as exc:
-            yield rejected(str(p), f"cannot read ({exc.strerror or exc})")
+            why = f"dangling symbolic link (to {os.readlink(p)})" if _dangling(p) else None
+            yield rejected(str(p), why or f"cannot read ({exc.strerror or exc})")
             continue
         yield _file_doc(rel, data, str(p), html=p.suffix.lower() in HTML_SUFFIXES)
 
@@ -266,7 +273,8 @@ def _without_lone_surrogates(value: Any) -> tuple[Any, bool]:
 def _read_parquet(path: str, fields: Fields) -> Iterator[Doc]:
     pq = _require("pyarrow.parquet", "pyarrow")
     try:
-        pf = pq.ParquetFile(path)
+        # Parquet is read from its end: a pipe is read into memory first.
+        pf = pq.ParquetFile(io.BytesIO(_read_bytes(path)) if read_once(path) else path)
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
     row = 0
@@ -287,24 +295,67 @@ def _read_parquet(path: str, fields: Fields) -> Iterator[Doc]:
 
 
 def _read_warc(path: str, fields: Fields) -> Iterator[Doc]:
+    """The records of a WARC file. A ``.warc.gz`` goes to warcio as it is
+    (one gzip member per record): through ``gzip`` the first damaged byte
+    would end the stream and lose every record. A record cut short and
+    bytes after the last whole record come out as rejects."""
     archive = _require("warcio.archiveiterator", "warcio")
-    with open_binary(path) as fh:
+    with open_binary(path, gunzip=False) as raw:
+        fh = _Counted(raw)
+        iterator = archive.ArchiveIterator(fh)
         n = 0
-        records = iter(archive.ArchiveIterator(fh))
+        records = iter(iterator)
         while True:
             try:
                 record = next(records)
                 n += 1
-                doc = _warc_doc(record, f"{path}:record {n}")
+                where = f"{path}:record {n}"
+                doc = _warc_doc(record, where)
+                missing = _unread_bytes(record)
             except StopIteration:
-                return
+                break
             except Exception as exc:  # warcio raises plain exceptions on broken archives
                 yield rejected(
                     f"{path}:record {n + 1}", f"broken WARC record, the rest of the file is unreadable ({exc})"
                 )
                 return
+            if missing:
+                size = record.length or 0
+                yield rejected(
+                    where, f"input ends early: WARC record cut short ({missing} of its {size} bytes missing)"
+                )
+                return
             if doc is not None:
                 yield doc
+        tail = fh.count + len(fh.read()) - iterator.offset
+        if tail > 0:
+            yield rejected(
+                f"{path}:record {n + 1}",
+                f"input ends early: damaged or truncated WARC data after record {n} ({tail} bytes unreadable)",
+                size=tail,
+            )
+
+
+class _Counted:
+    """A stream that counts the bytes read from it (warcio's record offsets
+    are relative to where it started)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh, self.count = fh, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._fh.read(size)
+        self.count += len(data)
+        return data
+
+
+def _unread_bytes(record: Any) -> int:
+    """Bytes of the record's block that the file did not have (0 for a
+    whole record), after reading what is left of it."""
+    stream = record.raw_stream
+    while stream.read(1 << 16):
+        pass
+    return int(getattr(stream, "limit", 0) or 0)
 
 
 def _warc_doc(record: Any, where: str) -> Doc | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -107,13 +108,36 @@ def dump_json_line(record: dict[str, Any]) -> str:
     return _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 
+#: Longest name part written (bytes); room is left for ``~2`` and ``.txt``.
+MAX_NAME_BYTES = 200
+_HASH_CHARS = 16
+
+
+def _shortened(part: str) -> str:
+    """``part``, or its start plus ``~`` and a hash of the whole when it is
+    longer than :data:`MAX_NAME_BYTES` in UTF-8."""
+    raw = part.encode("utf-8")
+    if len(raw) <= MAX_NAME_BYTES:
+        return part
+    digest = hashlib.sha256(raw).hexdigest()[:_HASH_CHARS]
+    head = raw[: MAX_NAME_BYTES - _HASH_CHARS - 1].decode("utf-8", errors="ignore")
+    return f"{head}~{digest}"
+
+
 def safe_relpath(doc_id: str) -> Path:
     """A relative output path for a document id that can never leave the
     output folder: ``..``, absolute parts and odd characters are encoded.
     HTML inputs get a ``.txt`` name (``a.html`` -> ``a.html.txt``).
 
+    A name part longer than :data:`MAX_NAME_BYTES` (file systems allow 255)
+    keeps its start and ends in ``~`` and 16 hex digits of its SHA-256, so
+    the same id always gives the same name:
+
     >>> safe_relpath("news/a.txt").as_posix(), safe_relpath("../../etc/passwd").as_posix()
     ('news/a.txt', '%2E%2E/%2E%2E/etc/passwd.txt')
+    >>> name = safe_relpath("https://e.org/" + "x" * 300).name
+    >>> len(name), name[-21:]
+    (204, '~0d4e2ca9e9cbced7.txt')
     """
     parts = []
     for part in doc_id.replace("\\", "/").split("/"):
@@ -122,7 +146,7 @@ def safe_relpath(doc_id: str) -> Path:
         safe = "".join(c if (c.isalnum() or c in "-_. ") and c != "%" else f"%{ord(c):02X}" for c in part)
         if set(safe) == {"."}:
             safe = "".join(f"%{ord(c):02X}" for c in safe)
-        parts.append(safe)
+        parts.append(_shortened(safe))
     if not parts:
         parts = ["%00"]
     rel = Path(*parts)

@@ -4,7 +4,10 @@ cleaned .txt files. Only documents with status ``kept`` are written."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
+import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -12,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from cleaner.errors import InputError
 from cleaner.io.formats import STDIO, split_compression
 from cleaner.io.records import ADDED_FIELDS, Fields, dump_json_line, safe_relpath
 
@@ -32,6 +34,7 @@ def atomic_file(path: Path, mode: str = "w", durable: bool = False) -> Iterator[
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _open_mode(path))  # mkstemp's 0600 would make every output private
         if "b" in mode:
             fh_ctx = os.fdopen(fd, mode)
         else:
@@ -45,6 +48,30 @@ def atomic_file(path: Path, mode: str = "w", durable: bool = False) -> Iterator[
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _open_mode(path: Path) -> int:
+    """The permissions ``open(path, "w")`` would give: those of the file it
+    replaces, or 0666 less the umask for a new one."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows
+    (setting it to read it is not thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class JsonlWriter:
@@ -78,44 +105,87 @@ class DirWriter:
 
 
 class ParquetWriter:
-    """Rows in batches; the schema is the first batch's, with every field
-    the cleaner adds present. A later record with a field the schema does
-    not have is an error, not a silent drop."""
+    """Rows in row groups of :data:`PARQUET_BATCH_ROWS`, under one schema
+    for the whole file: every field of every record (the cleaner's own
+    fields first, then the others in the order they first appear). Parquet
+    needs the schema before the first row group, so the records are kept in
+    a spill file until :meth:`close`, which reads them twice: once for the
+    types, once to write.
 
-    def __init__(self, fh: IO[bytes]) -> None:
+    A field's type is what its values have in common (ints and floats make
+    a float column; structs merge their keys). A field whose values have no
+    common type (an int in one record, a string in another) is written as
+    strings: strings as they are, other values as their JSON text."""
+
+    def __init__(self, fh: IO[bytes], spill_dir: Path | None = None) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         self.pa, self.pq, self.fh = pa, pq, fh
+        # Pickled batches: values from a Parquet input (bytes, dates) stay as they are.
+        self.spill = tempfile.TemporaryFile(dir=spill_dir, prefix=".cleaner-parquet-")
+        self.names: dict[str, None] = dict.fromkeys(ADDED_FIELDS)
         self.batch: list[dict[str, Any]] = []
-        self.writer: Any = None
 
     def write(self, record: dict[str, Any]) -> None:
-        self.batch.append({**dict.fromkeys(ADDED_FIELDS), **record})
+        self.names.update(dict.fromkeys(record))
+        self.batch.append(record)
         if len(self.batch) >= PARQUET_BATCH_ROWS:
-            self.flush()
+            pickle.dump(self.batch, self.spill, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
 
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        if self.writer is None:
-            table = self.pa.Table.from_pylist(self.batch)
-            self.writer = self.pq.ParquetWriter(self.fh, table.schema)
-        else:
-            names = set(self.writer.schema.names)
-            extra = sorted({k for r in self.batch for k in r} - names)
-            if extra:
-                raise InputError(
-                    f"field(s) {', '.join(extra)} appear after the first {PARQUET_BATCH_ROWS} rows; Parquet output needs them from the start"
-                )
-            table = self.pa.Table.from_pylist(self.batch, schema=self.writer.schema)
-        self.writer.write_table(table)
-        self.batch = []
+    def _batches(self) -> Iterator[list[dict[str, Any]]]:
+        self.spill.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.spill)
+            except EOFError:
+                break
+        if self.batch:
+            yield self.batch
+
+    def _schema(self) -> tuple[Any, set[str]]:
+        """The file's schema, and the fields written as strings."""
+        pa = self.pa
+        types: dict[str, Any] = dict.fromkeys(self.names, pa.null())
+        mixed: set[str] = set()
+        for batch in self._batches():
+            for name in types.keys() - mixed:
+                try:
+                    found = pa.array([r.get(name) for r in batch]).type
+                    merged = pa.unify_schemas(
+                        [pa.schema([(name, types[name])]), pa.schema([(name, found)])], promote_options="permissive"
+                    )
+                    types[name] = merged.field(name).type
+                except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+                    mixed.add(name)
+                    types[name] = pa.string()
+        return pa.schema(list(types.items())), mixed
 
     def close(self) -> None:
-        self.flush()
-        if self.writer is not None:
-            self.writer.close()
+        try:
+            schema, mixed = self._schema()
+            with self.pq.ParquetWriter(self.fh, schema) as writer:
+                for batch in self._batches():
+                    columns = [
+                        self.pa.array([_as_string(r.get(f)) if f in mixed else r.get(f) for r in batch], type=t)
+                        for f, t in zip(schema.names, schema.types, strict=True)
+                    ]
+                    writer.write_table(self.pa.Table.from_arrays(columns, schema=schema))
+        finally:
+            self.spill.close()
+
+
+def _as_string(value: Any) -> str | None:
+    """A value of a column of mixed types, as it is written: a string as it
+    is, anything else as its JSON text.
+
+    >>> _as_string("7"), _as_string(7), _as_string({"a": [1]}), _as_string(None)
+    ('7', '7', '{"a": [1]}', None)
+    """
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @contextmanager
@@ -128,7 +198,7 @@ def open_writer(out: str, kind: str, fields: Fields) -> Iterator[Writer]:
         yield JsonlWriter(sys.stdout)
     elif kind == "parquet":
         with atomic_file(Path(out), "wb") as fh:
-            writer = ParquetWriter(fh)
+            writer = ParquetWriter(fh, spill_dir=Path(out).parent)
             yield writer
             writer.close()
     else:
