@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "clean",
         help="clean documents",
-        description="Clean documents: a .txt file, a folder of .txt files, a .jsonl file or - (stdin, JSONL).",
+        description="Clean documents: a .txt file, a folder of .txt files, a .jsonl file, or - (stdin: JSONL, or one text or HTML page).",
         epilog=CLEAN_EXAMPLES,
         formatter_class=fmt,
     )
