@@ -56,6 +56,8 @@ BUDGET_FLAG = "removal_budget"
 TIMEOUT_FLAG = "rule_timeout"
 #: The id of removals made by the cross-document template pass.
 TEMPLATE_ID = "TMPL001"
+#: How reports and `cleaner rules list` describe TMPL001.
+TEMPLATE_WHY = "A short line that many documents of the same source carry is that site's boilerplate."
 #: Time limit for all line rules on one document before the per-line
 #: guarded retry (see :mod:`cleaner.safety`).
 DOC_SECONDS = 10.0

@@ -12,7 +12,7 @@ from typing import Any
 
 from cleaner import __version__, cli_views
 from cleaner.backends import BACKENDS, DASK_LOCAL_WORKERS, require_dask
-from cleaner.clean import TEMPLATE_ID, Cleaner, example_failures
+from cleaner.clean import TEMPLATE_ID, TEMPLATE_WHY, Cleaner, example_failures
 from cleaner.config import Config
 from cleaner.corpus import DEDUP_MODES
 from cleaner.dedup import DedupConfig
@@ -462,7 +462,7 @@ def _clean(args: argparse.Namespace) -> int:
     }
     report.info["rules"][TEMPLATE_ID] = {
         "category": "template",
-        "why": "A short line that many documents of the same source carry is that site's boilerplate.",
+        "why": TEMPLATE_WHY,
         "action": "template pass",
         "source": "cleaner/template.py",
     }
@@ -633,6 +633,7 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
     rows = [(r.id, r.category, r.action, r.why) for r in ruleset.rules]
     if not args.no_default_rules:
         rows += [(h.id, h.category, "heuristic", h.why) for h in REGISTRY.values()]
+        rows.append((TEMPLATE_ID, "template", "template", TEMPLATE_WHY))
     if args.stats:
         cli_views.print_rule_stats(args.stats, {rid: {"category": cat, "why": why} for rid, cat, _, why in rows})
         return 0

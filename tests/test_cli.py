@@ -396,7 +396,7 @@ def test_rules_list_and_check(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["rules", "list"], capsys)
     assert code == 0
     ids = [line.split()[0] for line in out.splitlines()]
-    assert "SHARE001" in ids and "EDGE001" in ids and len(ids) == len(set(ids))
+    assert "SHARE001" in ids and "EDGE001" in ids and "TMPL001" in ids and len(ids) == len(set(ids))
     code, out, _ = run(["rules", "check"], capsys)
     assert code == 0 and out.startswith("ok: ")
 
