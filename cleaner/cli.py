@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -387,8 +388,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
             ) from None
         raise
     except OSError as exc:
-        if exc.errno is None:
-            raise
+        if exc.errno is None or (isinstance(exc, BrokenPipeError) and args.output == STDIO):
+            raise  # a reader that stopped early ('| head'): main ends quietly
         target = exc.filename or args.output
         kind = output_kind(args.output) if args.output != STDIO else "jsonl"
         left = "the files written so far are incomplete" if kind == "dir" else "the output was not written"
@@ -679,6 +680,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
+        # The reader of stdout stopped early ('| head'), as a filter allows.
+        # Point stdout at /dev/null, so the interpreter's final flush does not fail too.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
         return 0
     except KeyboardInterrupt:
         print(f"{PROG}: error: interrupted", file=sys.stderr)

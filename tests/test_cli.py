@@ -532,3 +532,24 @@ def test_progress_reads_the_whole_input_when_some_bytes_hold_no_document(
     for path in (src, pages):
         code, _, err = run(["clean", str(path), "-o", str(tmp_path / f"out-{path.name}"), "--progress"], capsys)
         assert code == 0 and re.search(r"cleaning: 100%\|\S+\| (\S+)/\1 ", err), err
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    """`cleaner clean ... -o - | head`: when the reader of stdout goes away,
+    the run stops with exit 0 and nothing on stderr (it said 'cannot
+    write -: Broken pipe', exit 3), and leaves no temporary folder."""
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": str(n), "text": f"{ARTICLE} Item {n}."}) + "\n" for n in range(3000)))
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", "clean", str(src), "-o", "-", "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert (proc.wait(), err) == (0, "")
+    assert not list(tmp_path.glob("cleaner-run-*"))
