@@ -273,6 +273,12 @@ def test_mixed_up_format_is_a_one_line_error(tmp_path: Path, capsys: pytest.Capt
             [],
             "not JSONL (it looks like a WARC file; use --input-format warc)",
         ),
+        (
+            "in.jsonl",
+            '{"id": "a", "text": "x"}\n'.encode("utf-16"),
+            [],
+            "this is UTF-16 text; JSONL must be UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)",
+        ),
     ],
 )
 def test_a_file_that_is_not_what_its_name_says_is_refused(

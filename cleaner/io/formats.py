@@ -195,7 +195,14 @@ def input_format(path: str, override: str | None = None) -> str:
         if fmt == "parquet":
             raise InputError(f"{path}: not a readable Parquet file ({what})")
         raise InputError(f"{path}: not {_DESCRIBED[fmt]} ({what})")
+    if fmt == "jsonl" and head.startswith(_UTF16_BOMS):
+        # JSON Lines are UTF-8; read as such, every line would be a garbage reject.
+        raise InputError(f"{path}: this is UTF-16 text; JSONL must be UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)")
     return fmt
+
+
+#: Byte-order marks of UTF-16 (little and big endian; UTF-32 LE starts the same).
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 _DESCRIBED = {"jsonl": "JSONL", "warc": "a WARC file", "parquet": "Parquet", "html": "HTML", "text": "plain text"}
