@@ -471,6 +471,13 @@ def _clean(args: argparse.Namespace) -> int:
         report.info["run"] = cli_views.run_info(args, report_files[0])
         cli_views.write_run_report(report, report_files)
     print(report.summary(), file=sys.stderr)
+    rejected = sum(v for k, v in report.counts.items() if k.startswith("docs_rejected."))
+    if rejected and job.rejects is None:  # output to stdout and no --rejects: nowhere to put them
+        print(
+            f"cleaner: warning: {rejected} rejected record(s) were counted but not saved;"
+            " add --rejects PATH to keep them with their reasons",
+            file=sys.stderr,
+        )
     if report.counts["docs_flagged.duplicate_id"]:
         n = report.counts["docs_flagged.duplicate_id"]
         print(

@@ -553,3 +553,15 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
     err = proc.stderr.read().decode()
     assert (proc.wait(), err) == (0, "")
     assert not list(tmp_path.glob("cleaner-run-*"))
+
+
+def test_rejects_with_nowhere_to_go_are_said_to_be_lost(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Output to stdout has no OUT.rejects.jsonl beside it: without --rejects
+    the rejected records are counted only, and stderr says so."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\nnot json\n")
+    warning = "cleaner: warning: 1 rejected record(s) were counted but not saved; add --rejects PATH"
+    code, out, err = run(["clean", str(src), "-o", "-"], capsys)
+    assert code == 0 and warning in err and json.loads(out)["id"] == "a"
+    code, _, err = run(["clean", str(src), "-o", "-", "--rejects", str(tmp_path / "bad.jsonl")], capsys)
+    assert code == 0 and "warning" not in err and (tmp_path / "bad.jsonl").read_text().count("\n") == 1
