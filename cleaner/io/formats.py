@@ -261,3 +261,10 @@ def check_output(out: str, inp: str, kind: str, overwrite: bool) -> None:
             raise UsageError(f"{out}: output would overwrite or sit inside the input {inp}; choose another output path")
     if not overwrite and o.exists() and (o.is_file() or any(o.iterdir())):
         raise UsageError(f"{out}: output already exists; remove it or pass --overwrite")
+    if kind == "dir" and o.is_dir():
+        other = next((p for p in o.rglob("*") if not p.is_dir() and p.suffix != ".txt"), None)
+        if other is not None:
+            raise UsageError(
+                f"{out}: the folder holds {other.relative_to(o)}, which is no cleaned text: a folder output is"
+                " replaced whole, so only a folder of .txt files can be; remove it or choose another output path"
+            )

@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import pickle
+import shutil
 import stat
 import sys
 import tempfile
@@ -193,7 +194,8 @@ def open_writer(out: str, kind: str, fields: Fields) -> Iterator[Writer]:
     """A writer for ``out`` (a path or ``-``); the file appears only when
     the block completes without error."""
     if kind == "dir":
-        yield DirWriter(Path(out), fields)
+        with _replaced_folder(Path(out)) as folder:
+            yield DirWriter(folder, fields)
     elif out == STDIO:
         yield JsonlWriter(sys.stdout)
     elif kind == "parquet":
@@ -204,6 +206,33 @@ def open_writer(out: str, kind: str, fields: Fields) -> Iterator[Writer]:
     else:
         with atomic_file(Path(out), "wb") as raw, _compressed(raw, out) as fh:
             yield JsonlWriter(fh)
+
+
+@contextmanager
+def _replaced_folder(root: Path) -> Iterator[Path]:
+    """Where a folder output is written. A new or empty ``root`` is written
+    in place; an existing one (``--overwrite``, ``--resume``) is replaced
+    whole once the writing succeeds, so no file of an earlier run stays
+    behind (a document this run drops or names differently)."""
+    if not root.is_dir() or not any(root.iterdir()):
+        yield root
+        return
+    staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.", suffix=".new"))
+    try:
+        yield staging
+        staging.chmod(root.stat().st_mode & 0o7777)  # mkdtemp makes it 0700
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = staging.with_suffix(".old")
+    root.rename(old)
+    try:
+        staging.rename(root)
+    except BaseException:
+        old.rename(root)  # the earlier output stays, whole
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager
