@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import stat
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +29,7 @@ from cleaner.corpus import check_accounting, reject_record
 from cleaner.dedup import DedupConfig, Deduper, write_clusters_csv, write_clusters_json
 from cleaner.doc import Doc
 from cleaner.io import Fields, doc_record, open_writer, read_docs
+from cleaner.io.formats import read_once
 from cleaner.report import Report
 from cleaner.runlog import note_documents
 from cleaner.runner import CHUNK_DOCS, IN_FLIGHT_PER_WORKER, DocResult, RunSpec, flag_duplicate_ids
@@ -189,16 +188,7 @@ def _counts_templates(job: Job) -> bool:
     """Whether the run learns template lines: it reads the input twice, so
     not from stdin or a pipe (``/dev/stdin``, ``<(...)``), which give their
     documents once (the second pass would find none)."""
-    return job.templates and job.input != "-" and rereadable(job.input)
-
-
-def rereadable(path: str) -> bool:
-    """A regular file or a folder (not a pipe, a socket or a terminal)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return True  # the reader says what is wrong with it
-    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+    return job.templates and not read_once(job.input)
 
 
 def _learn_templates(
