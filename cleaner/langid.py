@@ -343,7 +343,12 @@ def detectable_languages(backend: str = "langdetect") -> frozenset[str] | None:
     (``None`` when the backend does not say: fasttext knows 176)."""
     if backend != "langdetect":
         return None
-    return frozenset(code.split("-")[0].lower() for code in _profiles().langlist) | {UNDETERMINED}
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    # langdetect names each profile file after its language ('en', 'zh-cn'):
+    # the list, without loading the profiles (40 MB) in a process that only
+    # checks --lang.
+    return frozenset(name.split("-")[0].lower() for name in os.listdir(PROFILES_DIRECTORY)) | {UNDETERMINED}
 
 
 def detect_language(text: str, backend: str = "langdetect") -> tuple[str, float]:

@@ -136,3 +136,10 @@ def test_replica_agrees_on_odd_text(text: str) -> None:
 def test_replica_takes_lone_surrogates_as_langdetect_does() -> None:
     text = "The mayor said \ud83d today that the bridge would close for two years, to the dismay of residents."
     assert langid._langdetect(text) == reference(text)
+
+
+def test_detectable_languages_are_those_the_profiles_name() -> None:
+    """--lang is checked against langdetect's profile files, named after their
+    languages, without loading them: the same codes as the loaded profiles."""
+    loaded = {code.split("-")[0].lower() for code in langid._profiles().langlist}
+    assert langid.detectable_languages() == frozenset(loaded | {UNDETERMINED})
