@@ -381,8 +381,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     try:
         return _clean(args)
     except KeyboardInterrupt:
-        work = Path(f"{args.output.rstrip('/')}.work")
-        if args.output != STDIO and (work / MANIFEST).exists():
+        work = _pending_work(args.output)
+        if work is not None:
             raise Interrupted(
                 f"interrupted; the processed shards are kept in {work} (run the same command again with --resume)"
             ) from None
@@ -393,8 +393,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
         target = exc.filename or args.output
         kind = output_kind(args.output) if args.output != STDIO else "jsonl"
         left = "the files written so far are incomplete" if kind == "dir" else "the output was not written"
-        work = Path(f"{args.output.rstrip('/')}.work")
-        if args.output != STDIO and (work / MANIFEST).exists():
+        work = _pending_work(args.output)
+        if work is not None:
             left += f"; the processed shards are kept in {work}"
             again = "run the same command again with --resume"
         else:
@@ -403,16 +403,29 @@ def cmd_clean(args: argparse.Namespace) -> int:
         raise CleanerError(f"cannot write {target}: {exc.strerror}; {left} ({hint})") from None
 
 
+def _work_dir(output: str) -> Path | None:
+    """Where a run writing ``output`` keeps its shards (``OUT.work``); none
+    for a run to stdout, which cannot be resumed."""
+    return None if output == STDIO else Path(f"{output.rstrip('/')}.work")
+
+
+def _pending_work(output: str) -> Path | None:
+    """The work folder of an interrupted run to ``output`` (one with a
+    manifest), if there is one."""
+    work = _work_dir(output)
+    return work if work is not None and (work / MANIFEST).is_file() else None
+
+
 def _clean(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     fields = Fields(id=args.id_field, text=args.text_field, html=args.html_field)
     fmt = input_format(args.input, args.input_format)
     kind = output_kind(args.output)
-    work_dir = None if args.output == STDIO else Path(f"{args.output.rstrip('/')}.work")
+    work_dir = _work_dir(args.output)
     # A resumed run may write over its own incomplete output, but only when
     # there is an interrupted run to resume (WorkDir.start then checks that
     # it is this one); otherwise --resume starts afresh, as careful as ever.
-    replace = args.overwrite or (args.resume and work_dir is not None and (work_dir / MANIFEST).is_file())
+    replace = args.overwrite or (args.resume and _pending_work(args.output) is not None)
     check_output(args.output, args.input, kind, replace)
     keep_langs = keep_languages(args.lang, config.lang_backend) if args.lang is not None else None
     if keep_langs and config.language != "auto":
