@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.errors import CleanerError, InputError, UsageError
-from cleaner.io.formats import STDIO, split_compression
+from cleaner.io.formats import STDIO, overlaps_input, split_compression
 from cleaner.report_html import prefixed
 
 REPORT_SUFFIX = ".report.json"
@@ -66,11 +66,10 @@ def check_run_files(inp: str, out: str, side: Sequence[tuple[str, Path]], overwr
     Traceback (most recent call last):
     cleaner.errors.UsageError: out.jsonl: -o and --report would write the same file; give them different paths
     """
-    source = None if inp == STDIO else Path(inp).resolve()
     taken: dict[Path, str] = {} if out == STDIO else {Path(out).resolve(): "-o"}
     for option, path in side:
         p = path.resolve()
-        if source is not None and (p == source or (source.is_dir() and p.is_relative_to(source))):
+        if overlaps_input(p, inp):
             raise UsageError(
                 f"{path}: {option} would overwrite or sit inside the input {inp}; choose another {option} path"
             )

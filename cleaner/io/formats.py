@@ -247,6 +247,15 @@ def output_kind(path: str) -> str:
     return "dir"
 
 
+def overlaps_input(path: Path, inp: str) -> bool:
+    """Whether writing ``path`` (resolved) would write over the input
+    ``inp`` or into an input folder."""
+    if inp == STDIO:
+        return False
+    source = Path(inp).resolve()
+    return path == source or (source.is_dir() and path.is_relative_to(source))
+
+
 def check_output(out: str, inp: str, kind: str, overwrite: bool) -> None:
     """Refuse to write over the input, into the input folder, or over
     existing output (unless ``overwrite``)."""
@@ -254,10 +263,8 @@ def check_output(out: str, inp: str, kind: str, overwrite: bool) -> None:
         return
     o = Path(out).resolve()
     if inp != STDIO:
-        i = Path(inp).resolve()
-        inside_input = i.is_dir() and o.is_relative_to(i)
-        input_inside = kind == "dir" and i.is_relative_to(o)
-        if o == i or inside_input or input_inside:
+        input_inside = kind == "dir" and Path(inp).resolve().is_relative_to(o)
+        if overlaps_input(o, inp) or input_inside:
             raise UsageError(f"{out}: output would overwrite or sit inside the input {inp}; choose another output path")
     if not overwrite and o.exists() and (o.is_file() or any(o.iterdir())):
         raise UsageError(f"{out}: output already exists; remove it or pass --overwrite")
