@@ -5,13 +5,14 @@ or a short run starts that much sooner; the output never depends on the
 cache, which only saves the building.
 
 Entries are files named by a hash of everything they were built from
-(their ``key``, and the source of the module that builds them), written under a temporary name and renamed into place, so
-a reader sees a whole entry or none, and checked against the hash of their
-content stored with them. Writing an entry removes those of its kind not
-used for ``STALE_DAYS`` days, and temporary files left by a killed process. An entry that cannot be read, is damaged or
-cannot be used is built again and overwritten; a cache folder that
-cannot be written is not an error (the thing is built every time, as
-without a cache).
+(their ``key``, and the source of the module that builds them), written
+under a temporary name and renamed into place, so a reader sees a whole
+entry or none, and checked against the hash of their content stored with
+them. Writing an entry removes those of its kind not used for
+``STALE_DAYS`` days, and temporary files left by a killed process. An
+entry that cannot be read, is damaged or cannot be used is built again
+and overwritten; a cache folder that cannot be written is not an error
+(the thing is built every time, as without a cache).
 
 Where: ``$CLEANER_CACHE_DIR`` if set (``off`` or an empty value: no
 cache), else ``$XDG_CACHE_HOME/cleaner``, else ``~/.cache/cleaner``.

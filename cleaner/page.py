@@ -133,7 +133,6 @@ def is_prose(text: str, min_words: int = 10) -> bool:
     True
     >>> is_prose(" ".join(["so we went down to the river and the water was very high"] * 3))
     True
-
     """
     n = count_words(text)
     return n >= min_words and _long_prose(text, min_words, n, is_sentence(text))

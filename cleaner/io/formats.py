@@ -167,10 +167,10 @@ def sniff_bytes(head: bytes) -> str:
 
 def input_format(path: str, override: str | None = None) -> str:
     """``dir`` or one of :data:`INPUT_FORMATS` for an input path: from
-    ``override``, else the name, else the first bytes (stdin, ``-``, has
-    no name: JSONL when it starts with ``{``, else text, HTML...). A file whose bytes contradict its
-    name or ``override`` (gzip data named ``.jsonl``, JSONL read as WARC)
-    is an :class:`InputError` saying what it looks like."""
+    ``override``, else the name, else the first bytes (stdin, ``-``, has no
+    name: JSONL when it starts with ``{``, else text, HTML...). A file whose
+    bytes contradict its name or ``override`` (gzip data named ``.jsonl``,
+    JSONL read as WARC) is an :class:`InputError` saying what it looks like."""
     if override and override not in INPUT_FORMATS:
         raise UsageError(f"unknown input format {override!r} (use {', '.join(INPUT_FORMATS)})")
     if path != STDIO:
